@@ -1,0 +1,292 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"kobicrm/store/tr"
+)
+
+// ContactRoles are what a person does for a company.
+var ContactRoles = []string{"authorized", "accounting", "purchasing", "technical", "management", "other"}
+
+// Contact links a person to a company with a role.
+type Contact struct {
+	Company *Record
+	Person  *Record
+	Role    string
+}
+
+// AddContact makes a person a contact of a company, or changes the role
+// of one who already is.
+func (s *Store) AddContact(ctx context.Context, a *Actor, companyID, personID int64, role string) error {
+	if err := authorize(a, Customers.Key, "edit"); err != nil {
+		return err
+	}
+	errs := &ValidationError{}
+	if !contains(ContactRoles, role) {
+		errs.Add("role", "error.choice")
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add contact: %w", err)
+	}
+	defer tx.Rollback()
+	kinds := map[int64]string{}
+	for _, id := range []int64{companyID, personID} {
+		var kind string
+		err := tx.QueryRowContext(ctx, "SELECT kind FROM customers WHERE id = ? AND deleted_at IS NULL", id).Scan(&kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("add contact: %w", err)
+		}
+		kinds[id] = kind
+	}
+	if kinds[companyID] != "company" {
+		errs.Add("company_id", "error.contact_company")
+	}
+	if kinds[personID] != "person" {
+		errs.Add("person_id", "error.contact_person")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (company_id, person_id) DO UPDATE SET role = excluded.role`,
+		companyID, personID, role, timeText(now()))
+	if err != nil {
+		return fmt.Errorf("add contact: %w", err)
+	}
+	return tx.Commit()
+}
+
+// RemoveContact ends a person's link to a company.
+func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID int64) error {
+	if err := authorize(a, Customers.Key, "edit"); err != nil {
+		return err
+	}
+	res, err := s.writer.ExecContext(ctx, "DELETE FROM customer_contacts WHERE company_id = ? AND person_id = ?", companyID, personID)
+	if err != nil {
+		return fmt.Errorf("remove contact: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Contacts returns the live contact links of a customer: a company's
+// people, or the companies a person works for, sorted by name.
+func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Contact, error) {
+	if err := authorize(a, Customers.Key, "read"); err != nil {
+		return nil, err
+	}
+	m := Customers
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT cc.role, cc.company_id = ?, `+m.selectList("t")+`
+		FROM customer_contacts cc
+		JOIN customers t ON t.id = CASE WHEN cc.company_id = ? THEN cc.person_id ELSE cc.company_id END
+		WHERE (cc.company_id = ? OR cc.person_id = ?) AND t.deleted_at IS NULL
+		ORDER BY t.sort_key, t.id`, customerID, customerID, customerID, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("contacts of %d: %w", customerID, err)
+	}
+	var out []Contact
+	for rows.Next() {
+		var role string
+		var isCompany bool
+		r, err := m.scan(prefixScan{rows, []any{&role, &isCompany}})
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("contacts of %d: %w", customerID, err)
+		}
+		c := Contact{Role: role}
+		if isCompany {
+			c.Person = r
+		} else {
+			c.Company = r
+		}
+		out = append(out, c)
+	}
+	return out, closeRows(rows, "contacts")
+}
+
+// prefixScan lets a module scanner read rows that carry extra columns
+// before the record's own.
+type prefixScan struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (p prefixScan) Scan(dest ...any) error {
+	return p.rows.Scan(append(append([]any{}, p.extra...), dest...)...)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ConvertInput is what converting a lead may add: a company to create for
+// the person, with the person as its contact.
+type ConvertInput struct {
+	CompanyTitle string
+	CompanyVKN   string
+	Role         string
+}
+
+// ConvertLead turns a lead into a customer. The record keeps its id, so
+// every activity and note it had stays with it. For a person, a company can
+// be created at the same time with the person as its contact. All of it
+// happens in one transaction.
+func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertInput) (person, company *Record, err error) {
+	if err := authorize(a, Customers.Key, "edit"); err != nil {
+		return nil, nil, err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	var stage, kind string
+	var owner sql.NullInt64
+	err = tx.QueryRowContext(ctx, "SELECT stage, kind, owner_id FROM customers WHERE id = ? AND deleted_at IS NULL", id).Scan(&stage, &kind, &owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
+	}
+	errs := &ValidationError{}
+	if stage != "lead" {
+		errs.Add("stage", "error.not_a_lead")
+		return nil, nil, errs
+	}
+	title := strings.TrimSpace(in.CompanyTitle)
+	if title != "" {
+		if kind != "person" {
+			errs.Add("company_title", "error.convert_company")
+			return nil, nil, errs
+		}
+		role := in.Role
+		if role == "" {
+			role = "authorized"
+		}
+		if !contains(ContactRoles, role) {
+			errs.Add("role", "error.choice")
+			return nil, nil, errs
+		}
+		vals := Values{}
+		for i := range Customers.Fields {
+			vals[Customers.Fields[i].Name] = emptyValue(Customers.Fields[i].Kind)
+		}
+		vals["kind"], vals["stage"], vals["title"] = "company", "customer", title
+		if owner.Valid {
+			vals["owner_id"] = owner.Int64
+		}
+		if strings.TrimSpace(in.CompanyVKN) != "" {
+			vkn, ok := tr.VKN(in.CompanyVKN)
+			if !ok {
+				errs.Add("company_vkn", "error.vkn")
+				return nil, nil, errs
+			}
+			vals["vkn"] = vkn
+		}
+		company, err = s.insert(ctx, tx, Customers, vals)
+		if v, ok := AsValidation(err); ok {
+			// The new company's fields carry the form's names.
+			out := &ValidationError{}
+			for f, msg := range v.Fields {
+				out.Add("company_"+f, msg.Key, msg.Args...)
+			}
+			return nil, nil, out
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
+			company.ID, id, role, timeText(now())); err != nil {
+			return nil, nil, fmt.Errorf("convert lead %d: link company: %w", id, err)
+		}
+	}
+	person, _, err = s.update(ctx, tx, Customers, id, Values{"stage": "customer", "lead_status": "qualified"})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
+	}
+	return person, company, nil
+}
+
+// LookupPhone finds the live customers with a phone number, typed in any
+// format, as their main or one of their other numbers: the call-centre
+// screen that opens the caller's record.
+func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number string, found []*Record, err error) {
+	if err := authorize(a, Customers.Key, "read"); err != nil {
+		return "", nil, err
+	}
+	number, ok := tr.Phone(raw)
+	if !ok {
+		return "", nil, &ValidationError{Fields: map[string]Msg{"phone": {Key: "error.phone"}}}
+	}
+	m := Customers
+	rows, err := s.reader.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM customers t WHERE t.deleted_at IS NULL AND t.id IN ("+
+		"SELECT id FROM customers WHERE phone = ? UNION SELECT record_id FROM customers_phones WHERE number = ?) ORDER BY t.sort_key, t.id LIMIT 50",
+		number, number)
+	if err != nil {
+		return number, nil, fmt.Errorf("lookup %s: %w", number, err)
+	}
+	for rows.Next() {
+		r, err := m.scan(rows)
+		if err != nil {
+			rows.Close()
+			return number, nil, fmt.Errorf("lookup %s: %w", number, err)
+		}
+		found = append(found, r)
+	}
+	return number, found, closeRows(rows, "lookup")
+}
+
+// Children returns the live records of module child that belong to the
+// parent record (a customer's assets), newest first.
+func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field string, parentID int64, limit int) ([]*Record, error) {
+	if err := authorize(a, child.Key, "read"); err != nil {
+		return nil, err
+	}
+	f, ok := child.Field(field)
+	if !ok || f.Kind != Ref {
+		return nil, fmt.Errorf("%w: %s has no reference %q", ErrBadQuery, child.Key, field)
+	}
+	rows, err := s.reader.QueryContext(ctx, "SELECT "+child.selectList("t")+" FROM "+child.Table+" t WHERE t."+f.Name+
+		" = ? AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT ?", parentID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)
+	}
+	var out []*Record
+	for rows.Next() {
+		r, err := child.scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)
+		}
+		out = append(out, r)
+	}
+	if err := closeRows(rows, child.Key); err != nil {
+		return nil, err
+	}
+	if err := s.loadRefs(ctx, child, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kobicrm/store/tr"
+)
+
+// ListQuery is what a list asks for. Filters are by field name; their
+// meaning comes from the field's kind.
+type ListQuery struct {
+	Search  string
+	Filters map[string]string
+	// CreatedFrom and CreatedTo bound the creation day (inclusive), as
+	// YYYY-MM-DD or dd.MM.yyyy, in Istanbul time.
+	CreatedFrom string
+	CreatedTo   string
+	Sort        string // a Sort field, or "created_at"; "" for the default
+	Desc        bool
+	Limit       int
+	Cursor      string
+	// Deleted lists the recycle bin instead of the live records.
+	Deleted bool
+}
+
+// Page is one page of a list. Next is the cursor of the following page,
+// "" on the last one.
+type Page struct {
+	Records []*Record
+	Next    string
+}
+
+// MaxLimit is the most records one page returns.
+const MaxLimit = 200
+
+// ErrBadQuery marks a list query that names an unknown sort, filter or
+// cursor: the caller's mistake (400), not the server's.
+var ErrBadQuery = errors.New("bad list query")
+
+// cursor is where a page ends: the sort value and the id of its last row.
+type cursor struct {
+	V  string `json:"v"`
+	ID int64  `json:"id"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil {
+		return c, fmt.Errorf("%w: cursor", ErrBadQuery)
+	}
+	return c, nil
+}
+
+// SortKeyField is the hidden column a module may declare to sort its title
+// the Turkish way: the hex of a collation key, whose byte order is the
+// alphabet's (c < ç < d, ı < i).
+const SortKeyField = "sort_key"
+
+// sortColumn maps a sort name to its column.
+func (m *Module) sortColumn(name string) (string, error) {
+	switch name {
+	case "":
+		if m.DefaultSort == "" {
+			return "created_at", nil
+		}
+		name = m.DefaultSort
+	case "created_at", "updated_at":
+		return name, nil
+	}
+	f, ok := m.fields[name]
+	if !ok || !f.Sort {
+		return "", fmt.Errorf("%w: cannot sort %s by %q", ErrBadQuery, m.Key, name)
+	}
+	if f.Name == m.TitleField {
+		if _, ok := m.fields[SortKeyField]; ok {
+			return SortKeyField, nil
+		}
+	}
+	return f.Name, nil
+}
+
+// Sortable says whether a list can sort by the field.
+func (m *Module) Sortable(name string) bool {
+	_, err := m.sortColumn(name)
+	return err == nil && name != ""
+}
+
+// List returns one page of a module's records through the actor's scope,
+// filtered and sorted, using keyset paging: the next page starts after the
+// last row's (sort value, id), so a page deep in the list costs what the
+// first does, and no page counts the whole table.
+func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Page, error) {
+	if err := authorize(a, m.Key, "read"); err != nil {
+		return nil, err
+	}
+	col, err := m.sortColumn(q.Sort)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > MaxLimit {
+		limit = 50
+	}
+	where := []string{"t.deleted_at IS NULL"}
+	if q.Deleted {
+		where[0] = "t.deleted_at IS NOT NULL"
+	}
+	fw, args, err := m.filterSQL(q)
+	if err != nil {
+		return nil, err
+	}
+	where = append(where, fw...)
+	if q.Search != "" {
+		match := matchQuery(q.Search)
+		if match == "" {
+			return &Page{}, nil
+		}
+		where = append(where, "t.id IN (SELECT rowid / ? FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ?)")
+		args = append(args, searchModules, match, searchModules, m.SearchID)
+	}
+	op, dir := ">", "ASC"
+	if q.Desc {
+		op, dir = "<", "DESC"
+	}
+	if q.Cursor != "" {
+		c, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "(t."+col+", t.id) "+op+" (?, ?)")
+		args = append(args, c.V, c.ID)
+	}
+	join := ""
+	if !q.Deleted {
+		join = m.parentJoin("t")
+	}
+	query := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + join +
+		" WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY t." + col + " " + dir + ", t.id " + dir + " LIMIT ?"
+	args = append(args, limit+1)
+
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", m.Key, err)
+	}
+	var recs []*Record
+	for rows.Next() {
+		r, err := m.scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list %s: %w", m.Key, err)
+		}
+		recs = append(recs, r)
+	}
+	if err := closeRows(rows, "list "+m.Key); err != nil {
+		return nil, err
+	}
+	page := &Page{Records: recs}
+	if len(recs) > limit {
+		page.Records = recs[:limit]
+		last := page.Records[limit-1]
+		page.Next = encodeCursor(cursor{V: sortValue(last, col), ID: last.ID})
+	}
+	if err := s.loadSides(ctx, s.reader, m, page.Records, false); err != nil {
+		return nil, err
+	}
+	if err := s.loadRefs(ctx, m, page.Records); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+func sortValue(r *Record, col string) string {
+	switch col {
+	case "created_at":
+		return timeText(r.CreatedAt)
+	case "updated_at":
+		return timeText(r.UpdatedAt)
+	}
+	return r.Values.Str(col)
+}
+
+// filterSQL turns the query's filters into SQL conditions on the alias t.
+// Only fields declared as filters may be filtered on.
+func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
+	var where []string
+	var args []any
+	for _, name := range sortedKeys(q.Filters) {
+		val := strings.TrimSpace(q.Filters[name])
+		if val == "" {
+			continue
+		}
+		f, ok := m.fields[name]
+		if !ok || !f.Filter {
+			return nil, nil, fmt.Errorf("%w: %s has no filter %q", ErrBadQuery, m.Key, name)
+		}
+		switch f.Kind {
+		case Tags:
+			where = append(where, "t.id IN (SELECT record_id FROM "+sideTable(m, f)+" WHERE tag = ?)")
+			args = append(args, val)
+		case Ref, Int:
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)
+			}
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, n)
+		case Bool:
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, val == "1" || val == "true")
+		case Province:
+			p, ok := tr.ProvinceByName(val)
+			if !ok {
+				return nil, nil, fmt.Errorf("%w: unknown province %q", ErrBadQuery, val)
+			}
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, p.Name)
+		default:
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, val)
+		}
+	}
+	for _, bound := range []struct {
+		day  string
+		op   string
+		next bool
+	}{{q.CreatedFrom, ">=", false}, {q.CreatedTo, "<", true}} {
+		if strings.TrimSpace(bound.day) == "" {
+			continue
+		}
+		d, ok := tr.ParseDate(bound.day)
+		if !ok {
+			return nil, nil, fmt.Errorf("%w: date %q", ErrBadQuery, bound.day)
+		}
+		if bound.next {
+			d = d.AddDate(0, 0, 1)
+		}
+		where = append(where, "t.created_at "+bound.op+" ?")
+		args = append(args, timeText(d.In(time.UTC)))
+	}
+	return where, args, nil
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Kind is what a field holds. The kind decides how a value is parsed from a
+// form or JSON, checked, stored, shown, written to CSV and folded for search.
+type Kind string
+
+// The field kinds.
+const (
+	Text       Kind = "text"
+	LongText   Kind = "longtext" // Markdown, rendered safely (raw HTML never)
+	Email      Kind = "email"
+	Phone      Kind = "phone"      // one number, E.164
+	PhoneList  Kind = "phonelist"  // more numbers with labels, in a side table
+	TCKN       Kind = "tckn"       // national ID number, checked
+	VKN        Kind = "vkn"        // tax number, checked
+	PostalCode Kind = "postalcode" // five digits, province-prefixed
+	Plate      Kind = "plate"      // Turkish licence plate
+	Date       Kind = "date"       // a day, kept as YYYY-MM-DD
+	Int        Kind = "int"
+	Money      Kind = "money" // kuruş
+	Choice     Kind = "choice"
+	Ref        Kind = "ref"  // the id of a record of another module (or a user)
+	Tags       Kind = "tags" // free labels, in a side table
+	Bool       Kind = "bool"
+	URL        Kind = "url"
+	Province   Kind = "province" // one of the 81 provinces, by name
+)
+
+// Field is one declared field of a module.
+type Field struct {
+	Name  string // column, form and JSON name (English snake_case)
+	Kind  Kind
+	Label string // catalogue key; "field.<module>.<name>" when empty
+
+	Required bool
+	Choices  []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
+	Ref      string   // Ref: the module key it points to ("users" for people of the firm)
+	Max      int      // Text, LongText: the longest value in characters
+
+	// Group ties a field to one value of the module's Discriminator, such
+	// as the person-only fields of a customer. Empty: the field is common.
+	Group string
+
+	Search bool // part of the record's search key
+	List   bool // a list column by default
+	Sort   bool // the list can sort by it (the column is indexed)
+	Filter bool // the list offers a filter on it
+	// Computed fields are filled by the module's hooks, never by input.
+	Computed bool
+	// Parent marks the Ref to the record this one belongs to (an asset's
+	// customer): lists leave out records whose parent is in the recycle bin.
+	Parent bool
+	// Sensitive fields (TCKN, birth date) can be hidden or made read-only
+	// per role, and reading them is logged for KVKK.
+	Sensitive bool
+}
+
+// Module is a declared module: its table and fields and the few hooks of
+// behaviour it adds. Lists, forms, validation, the JSON API, search and the
+// change set all come from this one declaration.
+type Module struct {
+	Key    string // URL and API name: "customers"
+	Table  string
+	Label  string // catalogue key of the plural name
+	Fields []Field
+	// DefaultSort is a field name with Sort set, or "" for newest first.
+	DefaultSort string
+	// Discriminator names a Choice field whose value selects the Group of
+	// fields that apply (a customer's kind: person or company).
+	Discriminator string
+	// SearchID tags this module's entries in the shared search index; it
+	// must be unique and never change once data exists.
+	SearchID int
+
+	// TitleField is the column that names a record in lists, links and
+	// search results.
+	TitleField string
+
+	// Prepare runs before every validation and save, on the merged values:
+	// it normalises, fills computed fields and adds rules across fields.
+	Prepare func(v Values, errs *ValidationError)
+
+	fields map[string]*Field
+}
+
+// Values are a record's field values by field name: string for text-like
+// kinds (Date as YYYY-MM-DD), int64 for Int, Money and Ref, bool for Bool,
+// []string for Tags and []PhoneEntry for PhoneList. A missing or nil value
+// is empty.
+type Values map[string]any
+
+// PhoneEntry is one more phone number of a record.
+type PhoneEntry struct {
+	Label  string `json:"label"`
+	Number string `json:"number"`
+}
+
+// Str is the string value of a field, or "".
+func (v Values) Str(name string) string {
+	s, _ := v[name].(string)
+	return s
+}
+
+// Int is the integer value of a field and whether it is set.
+func (v Values) Int(name string) (int64, bool) {
+	n, ok := v[name].(int64)
+	return n, ok
+}
+
+// Tags is the tag list of a field.
+func (v Values) Tags(name string) []string {
+	t, _ := v[name].([]string)
+	return t
+}
+
+// Phones is the extra phone list of a field.
+func (v Values) Phones(name string) []PhoneEntry {
+	p, _ := v[name].([]PhoneEntry)
+	return p
+}
+
+// Field returns the declared field with the name.
+func (m *Module) Field(name string) (*Field, bool) {
+	f, ok := m.fields[name]
+	return f, ok
+}
+
+// LabelKey is the catalogue key of a field's label.
+func (m *Module) LabelKey(f *Field) string {
+	if f.Label != "" {
+		return f.Label
+	}
+	return "field." + m.Key + "." + f.Name
+}
+
+// ChoiceKey is the catalogue key of one choice of a field.
+func (m *Module) ChoiceKey(f *Field, value string) string {
+	return "choice." + m.Key + "." + f.Name + "." + value
+}
+
+// Applies says whether a field belongs to a record with these values.
+func (m *Module) Applies(f *Field, v Values) bool {
+	return f.Group == "" || m.Discriminator == "" || v.Str(m.Discriminator) == f.Group
+}
+
+// side says whether the kind lives in a side table rather than a column.
+func (k Kind) side() bool { return k == Tags || k == PhoneList }
+
+// numeric kinds are INTEGER columns that are NULL when empty; every other
+// column kind is TEXT, '' when empty, so that sorting and keyset paging
+// never meet NULL.
+func (k Kind) numeric() bool { return k == Int || k == Money || k == Ref }
+
+var registry = map[string]*Module{}
+var registryOrder []string
+
+// register checks a declaration and adds it; a mistake in a declaration
+// stops the program at start, not at the first request that meets it.
+func register(m *Module) *Module {
+	if _, dup := registry[m.Key]; dup {
+		panic("store: module declared twice: " + m.Key)
+	}
+	m.fields = map[string]*Field{}
+	ids := map[int]string{}
+	for _, other := range registry {
+		ids[other.SearchID] = other.Key
+	}
+	if other, dup := ids[m.SearchID]; dup || m.SearchID <= 0 || m.SearchID >= searchModules {
+		panic(fmt.Sprintf("store: module %s: search id %d is taken (by %q) or out of range", m.Key, m.SearchID, other))
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if _, dup := m.fields[f.Name]; dup {
+			panic("store: field declared twice: " + m.Key + "." + f.Name)
+		}
+		if f.Kind == Choice && len(f.Choices) == 0 {
+			panic("store: choice field without choices: " + m.Key + "." + f.Name)
+		}
+		if f.Kind == Ref && f.Ref == "" {
+			panic("store: ref field without target: " + m.Key + "." + f.Name)
+		}
+		if f.Sort && (f.Kind.numeric() || f.Kind.side()) {
+			panic("store: only text-like columns can sort: " + m.Key + "." + f.Name)
+		}
+		m.fields[f.Name] = f
+	}
+	if m.DefaultSort != "" {
+		if f, ok := m.fields[m.DefaultSort]; !ok || !f.Sort {
+			panic("store: default sort is not a sortable field: " + m.Key + "." + m.DefaultSort)
+		}
+	}
+	if _, ok := m.fields[m.TitleField]; !ok {
+		panic("store: module without a title field: " + m.Key)
+	}
+	registry[m.Key] = m
+	registryOrder = append(registryOrder, m.Key)
+	return m
+}
+
+// ModuleByKey returns a declared module.
+func ModuleByKey(key string) (*Module, bool) {
+	m, ok := registry[key]
+	return m, ok
+}
+
+// Modules lists the declared modules in declaration order.
+func Modules() []*Module {
+	out := make([]*Module, 0, len(registryOrder))
+	for _, k := range registryOrder {
+		out = append(out, registry[k])
+	}
+	return out
+}
+
+// ListFields are the fields shown as list columns by default.
+func (m *Module) ListFields() []*Field {
+	var out []*Field
+	for i := range m.Fields {
+		if m.Fields[i].List {
+			out = append(out, &m.Fields[i])
+		}
+	}
+	return out
+}
+
+// FilterFields are the fields the list offers filters for.
+func (m *Module) FilterFields() []*Field {
+	var out []*Field
+	for i := range m.Fields {
+		if m.Fields[i].Filter {
+			out = append(out, &m.Fields[i])
+		}
+	}
+	return out
+}
+
+// InputFields are the fields a person or a program may set.
+func (m *Module) InputFields() []*Field {
+	var out []*Field
+	for i := range m.Fields {
+		if !m.Fields[i].Computed {
+			out = append(out, &m.Fields[i])
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

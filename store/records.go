@@ -1,0 +1,621 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Record is one row of a declared module.
+type Record struct {
+	Module    *Module
+	ID        int64
+	Values    Values
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt time.Time // zero unless in the recycle bin
+	// Refs holds the display names of referenced records and users, by
+	// field name, for lists and pages.
+	Refs map[string]string
+}
+
+// Title is the record's display name.
+func (r *Record) Title() string { return r.Values.Str(r.Module.TitleField) }
+
+// Change is one field's change in an update, for the audit trail.
+type Change struct {
+	Field string
+	Old   any
+	New   any
+}
+
+// columns are the module's own columns, in declaration order; side-table
+// kinds have none.
+func (m *Module) columns() []*Field {
+	var out []*Field
+	for i := range m.Fields {
+		if !m.Fields[i].Kind.side() {
+			out = append(out, &m.Fields[i])
+		}
+	}
+	return out
+}
+
+func (m *Module) selectList(alias string) string {
+	var b strings.Builder
+	b.WriteString(alias + ".id")
+	for _, f := range m.columns() {
+		b.WriteString(", " + alias + "." + f.Name)
+	}
+	b.WriteString(", " + alias + ".created_at, " + alias + ".updated_at, " + alias + ".deleted_at")
+	return b.String()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func (m *Module) scan(row scanner) (*Record, error) {
+	cols := m.columns()
+	r := &Record{Module: m, Values: make(Values, len(m.Fields))}
+	dest := make([]any, 0, len(cols)+4)
+	dest = append(dest, &r.ID)
+	holders := make([]any, len(cols))
+	for i, f := range cols {
+		switch {
+		case f.Kind.numeric():
+			holders[i] = new(sql.NullInt64)
+		case f.Kind == Bool:
+			holders[i] = new(bool)
+		default:
+			holders[i] = new(string)
+		}
+		dest = append(dest, holders[i])
+	}
+	var created, updated string
+	var deleted sql.NullString
+	dest = append(dest, &created, &updated, &deleted)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	for i, f := range cols {
+		switch h := holders[i].(type) {
+		case *sql.NullInt64:
+			if h.Valid {
+				r.Values[f.Name] = h.Int64
+			} else {
+				r.Values[f.Name] = nil
+			}
+		case *bool:
+			r.Values[f.Name] = *h
+		case *string:
+			r.Values[f.Name] = *h
+		}
+	}
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if r.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	if deleted.Valid {
+		if r.DeletedAt, err = parseTime(deleted.String); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// dbValue is how a value goes into its column.
+func dbValue(f *Field, v any) any {
+	if v == nil {
+		if f.Kind.numeric() {
+			return nil
+		}
+		return emptyValue(f.Kind)
+	}
+	return v
+}
+
+// Create validates the values and inserts a record, its side tables and
+// its search entry in one transaction. The owner defaults to the actor.
+func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Record, error) {
+	if err := authorize(a, m.Key, "create"); err != nil {
+		return nil, err
+	}
+	vals := Values{}
+	for i := range m.Fields {
+		vals[m.Fields[i].Name] = emptyValue(m.Fields[i].Kind)
+	}
+	for k, v := range in {
+		vals[k] = v
+	}
+	if f, ok := m.fields["owner_id"]; ok && f.Kind == Ref && vals["owner_id"] == nil && a.UserID > 0 {
+		vals["owner_id"] = a.UserID
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", m.Key, err)
+	}
+	defer tx.Rollback()
+	rec, err := s.insert(ctx, tx, m, vals)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("create %s: %w", m.Key, err)
+	}
+	return rec, nil
+}
+
+// insert checks and writes a new record inside tx.
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, m *Module, vals Values) (*Record, error) {
+	errs := &ValidationError{}
+	m.check(vals, errs)
+	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
+		return nil, err
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	cols := m.columns()
+	names := make([]string, 0, len(cols)+2)
+	args := make([]any, 0, len(cols)+2)
+	for _, f := range cols {
+		names = append(names, f.Name)
+		args = append(args, dbValue(f, vals[f.Name]))
+	}
+	t := now()
+	ts := timeText(t)
+	names = append(names, "created_at", "updated_at")
+	args = append(args, ts, ts)
+	q := "INSERT INTO " + m.Table + " (" + strings.Join(names, ", ") + ") VALUES (" +
+		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", m.Key, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", m.Key, err)
+	}
+	if err := writeSides(ctx, tx, m, id, vals, nil); err != nil {
+		return nil, err
+	}
+	if err := indexRecord(ctx, tx, m, id, vals); err != nil {
+		return nil, err
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	return &Record{Module: m, ID: id, Values: vals, CreatedAt: t, UpdatedAt: t}, nil
+}
+
+// checkRefs makes sure every Ref names a live record (or an active user).
+func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *ValidationError) error {
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		id, ok := vals.Int(f.Name)
+		if f.Kind != Ref || !ok {
+			continue
+		}
+		var query string
+		if f.Ref == "users" {
+			query = "SELECT count(*) FROM users WHERE id = ? AND active = 1"
+		} else {
+			target, ok := ModuleByKey(f.Ref)
+			if !ok {
+				return fmt.Errorf("field %s.%s: unknown module %s", m.Key, f.Name, f.Ref)
+			}
+			query = "SELECT count(*) FROM " + target.Table + " WHERE id = ? AND deleted_at IS NULL"
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, query, id).Scan(&n); err != nil {
+			return fmt.Errorf("check %s.%s: %w", m.Key, f.Name, err)
+		}
+		if n == 0 {
+			errs.Add(f.Name, "error.ref_missing")
+		}
+	}
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func sideTable(m *Module, f *Field) string { return m.Table + "_" + f.Name }
+
+// writeSides replaces the side-table rows of tags and phone lists that
+// changed (old nil: a new record).
+func writeSides(ctx context.Context, tx *sql.Tx, m *Module, id int64, vals, old Values) error {
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if !f.Kind.side() {
+			continue
+		}
+		if old != nil && reflect.DeepEqual(normalSide(old[f.Name]), normalSide(vals[f.Name])) {
+			continue
+		}
+		table := sideTable(m, f)
+		if old != nil {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE record_id = ?", id); err != nil {
+				return fmt.Errorf("write %s: %w", table, err)
+			}
+		}
+		switch f.Kind {
+		case Tags:
+			for _, t := range vals.Tags(f.Name) {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" (record_id, tag) VALUES (?, ?)", id, t); err != nil {
+					return fmt.Errorf("write %s: %w", table, err)
+				}
+			}
+		case PhoneList:
+			for pos, p := range vals.Phones(f.Name) {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" (record_id, position, label, number) VALUES (?, ?, ?, ?)",
+					id, pos, p.Label, p.Number); err != nil {
+					return fmt.Errorf("write %s: %w", table, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// normalSide makes nil and empty lists compare equal.
+func normalSide(v any) any {
+	switch x := v.(type) {
+	case []string:
+		if len(x) == 0 {
+			return nil
+		}
+	case []PhoneEntry:
+		if len(x) == 0 {
+			return nil
+		}
+	}
+	return v
+}
+
+// Get returns a live record the actor may see, with its side tables and
+// the names of what it refers to.
+func (s *Store) Get(ctx context.Context, a *Actor, m *Module, id int64) (*Record, error) {
+	return s.get(ctx, a, m, id, false)
+}
+
+// GetDeleted returns a record from the recycle bin.
+func (s *Store) GetDeleted(ctx context.Context, a *Actor, m *Module, id int64) (*Record, error) {
+	return s.get(ctx, a, m, id, true)
+}
+
+func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted bool) (*Record, error) {
+	if err := authorize(a, m.Key, "read"); err != nil {
+		return nil, err
+	}
+	cond := "deleted_at IS NULL"
+	if deleted {
+		cond = "deleted_at IS NOT NULL"
+	}
+	rec, err := m.scan(s.reader.QueryRowContext(ctx,
+		"SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t."+cond, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s %d: %w", m.Key, id, err)
+	}
+	recs := []*Record{rec}
+	if err := s.loadSides(ctx, s.reader, m, recs, true); err != nil {
+		return nil, err
+	}
+	if err := s.loadRefs(ctx, m, recs); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// loadSides fills tags (and, when phones is set, phone lists) for records.
+func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Record, phones bool) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Record, len(recs))
+	ids := make([]any, len(recs))
+	for i, r := range recs {
+		byID[r.ID] = r
+		ids[i] = r.ID
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		table := sideTable(m, f)
+		switch {
+		case f.Kind == Tags:
+			rows, err := q.QueryContext(ctx, "SELECT record_id, tag FROM "+table+" WHERE record_id IN "+in+" ORDER BY rowid", ids...)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", table, err)
+			}
+			for rows.Next() {
+				var id int64
+				var tag string
+				if err := rows.Scan(&id, &tag); err != nil {
+					rows.Close()
+					return fmt.Errorf("read %s: %w", table, err)
+				}
+				byID[id].Values[f.Name] = append(byID[id].Values.Tags(f.Name), tag)
+			}
+			if err := closeRows(rows, table); err != nil {
+				return err
+			}
+		case f.Kind == PhoneList && phones:
+			rows, err := q.QueryContext(ctx, "SELECT record_id, label, number FROM "+table+" WHERE record_id IN "+in+" ORDER BY record_id, position", ids...)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", table, err)
+			}
+			for rows.Next() {
+				var id int64
+				var p PhoneEntry
+				if err := rows.Scan(&id, &p.Label, &p.Number); err != nil {
+					rows.Close()
+					return fmt.Errorf("read %s: %w", table, err)
+				}
+				byID[id].Values[f.Name] = append(byID[id].Values.Phones(f.Name), p)
+			}
+			if err := closeRows(rows, table); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func closeRows(rows *sql.Rows, what string) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	return nil
+}
+
+// loadRefs fills Record.Refs with the names behind Ref fields, one query
+// per field for the whole page.
+func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Kind != Ref {
+			continue
+		}
+		seen := map[int64]bool{}
+		var ids []any
+		for _, r := range recs {
+			if id, ok := r.Values.Int(f.Name); ok && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		table, col := "users", "name"
+		if f.Ref != "users" {
+			target, _ := ModuleByKey(f.Ref)
+			table, col = target.Table, target.TitleField
+		}
+		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+		rows, err := s.reader.QueryContext(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN "+in, ids...)
+		if err != nil {
+			return fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
+		}
+		names := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
+			}
+			names[id] = name
+		}
+		if err := closeRows(rows, "names"); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if id, ok := r.Values.Int(f.Name); ok {
+				if r.Refs == nil {
+					r.Refs = map[string]string{}
+				}
+				r.Refs[f.Name] = names[id]
+			}
+		}
+	}
+	return nil
+}
+
+// Update applies the given values over a live record (PATCH semantics),
+// validates the whole, and saves what changed. It returns the new record
+// and the change set for the audit trail.
+func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Values) (*Record, []Change, error) {
+	if err := authorize(a, m.Key, "edit"); err != nil {
+		return nil, nil, err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
+	}
+	defer tx.Rollback()
+	rec, changes, err := s.update(ctx, tx, m, id, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
+	}
+	return rec, changes, nil
+}
+
+func (s *Store) update(ctx context.Context, tx *sql.Tx, m *Module, id int64, in Values) (*Record, []Change, error) {
+	old, err := m.scan(tx.QueryRowContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t.deleted_at IS NULL", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
+	}
+	if err := s.loadSides(ctx, tx, m, []*Record{old}, true); err != nil {
+		return nil, nil, err
+	}
+	vals := make(Values, len(old.Values))
+	for k, v := range old.Values {
+		vals[k] = v
+	}
+	for k, v := range in {
+		vals[k] = v
+	}
+	errs := &ValidationError{}
+	m.check(vals, errs)
+	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
+		return nil, nil, err
+	}
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	var changes []Change
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		before, after := normalSide(old.Values[f.Name]), normalSide(vals[f.Name])
+		if !reflect.DeepEqual(before, after) {
+			changes = append(changes, Change{Field: f.Name, Old: before, New: after})
+		}
+	}
+	if len(changes) == 0 {
+		return old, nil, nil
+	}
+	cols := m.columns()
+	sets := make([]string, 0, len(cols)+1)
+	args := make([]any, 0, len(cols)+2)
+	for _, f := range cols {
+		sets = append(sets, f.Name+" = ?")
+		args = append(args, dbValue(f, vals[f.Name]))
+	}
+	t := now()
+	sets = append(sets, "updated_at = ?")
+	args = append(args, timeText(t), id)
+	if _, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil {
+		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
+	}
+	if err := writeSides(ctx, tx, m, id, vals, old.Values); err != nil {
+		return nil, nil, err
+	}
+	if err := indexRecord(ctx, tx, m, id, vals); err != nil {
+		return nil, nil, err
+	}
+	return &Record{Module: m, ID: id, Values: vals, CreatedAt: old.CreatedAt, UpdatedAt: t.UTC().Truncate(time.Millisecond)}, changes, nil
+}
+
+// Delete moves records to the recycle bin. Nothing disappears: an
+// administrator can restore or purge them.
+func (s *Store) Delete(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	return s.setDeleted(ctx, a, m, "delete", "deleted_at IS NULL", timeText(now()), ids)
+}
+
+// Restore takes records back out of the recycle bin.
+func (s *Store) Restore(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	return s.setDeleted(ctx, a, m, "restore", "deleted_at IS NOT NULL", nil, ids)
+}
+
+func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, cond string, value any, ids []int64) error {
+	if err := authorize(a, m.Key, action); err != nil {
+		return err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", action, m.Key, err)
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" SET deleted_at = ? WHERE id = ? AND "+cond, value, id)
+		if err != nil {
+			return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s %s: %w", action, m.Key, err)
+	}
+	return nil
+}
+
+// Purge removes records from the recycle bin for good, with everything
+// that hangs on them through foreign keys. Only administrators may.
+func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	if err := authorize(a, m.Key, "admin"); err != nil {
+		return err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("purge %s: %w", m.Key, err)
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		if err := purgeChildren(ctx, tx, m, id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+m.Table+" WHERE id = ? AND deleted_at IS NOT NULL", id)
+		if err != nil {
+			return fmt.Errorf("purge %s %d: %w", m.Key, id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if err := unindexRecord(ctx, tx, m, id); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("purge %s: %w", m.Key, err)
+	}
+	return nil
+}
+
+// purgeChildren removes the search entries of records that the foreign
+// keys are about to delete with their parent (an asset with its customer).
+func purgeChildren(ctx context.Context, tx *sql.Tx, parent *Module, id int64) error {
+	for _, child := range Modules() {
+		for i := range child.Fields {
+			f := &child.Fields[i]
+			if f.Kind != Ref || f.Ref != parent.Key || !f.Parent {
+				continue
+			}
+			rows, err := tx.QueryContext(ctx, "SELECT id FROM "+child.Table+" WHERE "+f.Name+" = ?", id)
+			if err != nil {
+				return fmt.Errorf("purge %s children: %w", parent.Key, err)
+			}
+			var ids []int64
+			for rows.Next() {
+				var cid int64
+				if err := rows.Scan(&cid); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, cid)
+			}
+			if err := closeRows(rows, child.Table); err != nil {
+				return err
+			}
+			for _, cid := range ids {
+				if err := unindexRecord(ctx, tx, child, cid); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"kobicrm/store/tr"
+)
+
+// The search index is one FTS5 table for every module. Its rowid packs the
+// record id and the module's SearchID (rowid = id*searchModules + SearchID),
+// so an entry is found and replaced by rowid without a lookup table. It is
+// contentless: it stores only the index, and the body is our own folded
+// text, so "ISPARTA", "ısparta" and "Isparta" meet, as do "cicekci" and
+// "Çiçekçi" (FTS5's own folding never maps ı to i).
+const searchModules = 64
+
+func searchRowID(m *Module, id int64) int64 { return id*searchModules + int64(m.SearchID) }
+
+// searchBody is the folded text a record is found by.
+func searchBody(m *Module, v Values) string {
+	var parts []string
+	add := func(s string) {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	add(tr.Fold(v.Str(m.TitleField)))
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if !f.Search {
+			continue
+		}
+		switch f.Kind {
+		case Phone:
+			add(phoneTokens(v.Str(f.Name)))
+		case PhoneList:
+			for _, p := range v.Phones(f.Name) {
+				add(phoneTokens(p.Number))
+			}
+		case Plate:
+			p := tr.Fold(v.Str(f.Name))
+			add(p + " " + strings.ReplaceAll(p, " ", ""))
+		case Tags:
+			for _, t := range v.Tags(f.Name) {
+				add(tr.Fold(t))
+			}
+		default:
+			if s, ok := v[f.Name].(string); ok {
+				add(tr.Fold(s))
+			}
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// phoneTokens indexes a number by its ten national digits (5321234567), so
+// that any way of typing it, reduced to digits without 0 or 90, matches it
+// from the start; the 444 service numbers keep their seven digits.
+func phoneTokens(e164 string) string {
+	return strings.TrimPrefix(e164, "+90")
+}
+
+func indexRecord(ctx context.Context, tx *sql.Tx, m *Module, id int64, v Values) error {
+	rowid := searchRowID(m, id)
+	if _, err := tx.ExecContext(ctx, "DELETE FROM search_fts WHERE rowid = ?", rowid); err != nil {
+		return fmt.Errorf("index %s %d: %w", m.Key, id, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO search_fts (rowid, body) VALUES (?, ?)", rowid, searchBody(m, v)); err != nil {
+		return fmt.Errorf("index %s %d: %w", m.Key, id, err)
+	}
+	return nil
+}
+
+func unindexRecord(ctx context.Context, tx *sql.Tx, m *Module, id int64) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM search_fts WHERE rowid = ?", searchRowID(m, id)); err != nil {
+		return fmt.Errorf("unindex %s %d: %w", m.Key, id, err)
+	}
+	return nil
+}
+
+// matchQuery turns what a person typed into an FTS5 query over the folded
+// index: every word must start a word of the record (prefix search), and a
+// phone number typed in any format is reduced to its national digits.
+// Every term is quoted, so FTS5 syntax in the input is never interpreted.
+// An empty result means there is nothing worth searching for.
+func matchQuery(q string) string {
+	q = strings.TrimSpace(q)
+	if digits, ok := phoneDigits(q); ok {
+		terms := []string{`"` + digits + `"*`}
+		national := strings.TrimPrefix(digits, "90")
+		if len(digits) <= 10 {
+			national = digits
+		}
+		national = strings.TrimPrefix(national, "0")
+		if national != digits && len(national) >= 3 {
+			terms = append(terms, `"`+national+`"*`)
+		}
+		return strings.Join(terms, " OR ")
+	}
+	words := strings.FieldsFunc(tr.Fold(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	var terms []string
+	for _, w := range words {
+		terms = append(terms, `"`+w+`"*`)
+	}
+	if len(terms) == 0 || (len(terms) == 1 && len([]rune(words[0])) < 2) {
+		return ""
+	}
+	return strings.Join(terms, " AND ")
+}
+
+// phoneDigits accepts input made only of digits and the punctuation people
+// put in numbers, with at least three digits, and returns the digits.
+func phoneDigits(q string) (string, bool) {
+	var b strings.Builder
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune(" +()-./", r):
+		default:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() >= 3
+}
+
+// SearchGroup is the hits of one module.
+type SearchGroup struct {
+	Module *Module
+	Hits   []*Record
+	More   bool // there were more hits than shown
+}
+
+// Search looks for q across every module, through the actor's scope, and
+// returns the hits grouped by module in declaration order, each group
+// sorted the Turkish way by title.
+func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) ([]SearchGroup, error) {
+	match := matchQuery(q)
+	if match == "" {
+		return nil, nil
+	}
+	var groups []SearchGroup
+	for _, m := range Modules() {
+		if authorize(a, m.Key, "read") != nil {
+			continue
+		}
+		recs, more, err := s.searchModule(ctx, m, match, perModule)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		sort.SliceStable(recs, func(i, j int) bool { return tr.Compare(recs[i].Title(), recs[j].Title()) < 0 })
+		groups = append(groups, SearchGroup{Module: m, Hits: recs, More: more})
+	}
+	return groups, nil
+}
+
+// searchModule returns up to limit live records of m matching the FTS
+// query, best matches first.
+func (s *Store) searchModule(ctx context.Context, m *Module, match string, limit int) ([]*Record, bool, error) {
+	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
+		" JOIN (SELECT rowid / ? AS id, rank FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ? ORDER BY rank LIMIT ?) hit ON hit.id = t.id" +
+		" WHERE t.deleted_at IS NULL ORDER BY hit.rank LIMIT ?"
+	rows, err := s.reader.QueryContext(ctx, q, searchModules, match, searchModules, m.SearchID, limit*4+1, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
+	}
+	var recs []*Record
+	for rows.Next() {
+		r, err := m.scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
+		}
+		recs = append(recs, r)
+	}
+	if err := closeRows(rows, "search "+m.Key); err != nil {
+		return nil, false, err
+	}
+	more := len(recs) > limit
+	if more {
+		recs = recs[:limit]
+	}
+	if err := s.loadRefs(ctx, m, recs); err != nil {
+		return nil, false, err
+	}
+	return recs, more, nil
+}
+
+// parentJoin leaves out records whose parent (an asset's customer) is in
+// the recycle bin.
+func (m *Module) parentJoin(alias string) string {
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Kind == Ref && f.Parent {
+			p, _ := ModuleByKey(f.Ref)
+			return " JOIN " + p.Table + " parent ON parent.id = " + alias + "." + f.Name + " AND parent.deleted_at IS NULL"
+		}
+	}
+	return ""
+}
+
+// Reindex rebuilds the search entries of every record of m: after a bulk
+// load that wrote rows without them, which is many times faster than
+// indexing row by row. It reads the table in batches to keep memory flat.
+func (s *Store) Reindex(ctx context.Context, m *Module) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reindex %s: %w", m.Key, err)
+	}
+	defer tx.Rollback()
+	var last int64
+	for {
+		rows, err := tx.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id > ? ORDER BY t.id LIMIT 1000", last)
+		if err != nil {
+			return fmt.Errorf("reindex %s: %w", m.Key, err)
+		}
+		var recs []*Record
+		for rows.Next() {
+			r, err := m.scan(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("reindex %s: %w", m.Key, err)
+			}
+			recs = append(recs, r)
+		}
+		if err := closeRows(rows, m.Table); err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		if err := s.loadSides(ctx, tx, m, recs, true); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := indexRecord(ctx, tx, m, r.ID, r.Values); err != nil {
+				return err
+			}
+		}
+		last = recs[len(recs)-1].ID
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("reindex %s: %w", m.Key, err)
+	}
+	return nil
+}
