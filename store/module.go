@@ -152,8 +152,8 @@ func (m *Module) Applies(f *Field, v Values) bool {
 func (k Kind) side() bool { return k == Tags || k == PhoneList }
 
 // numeric kinds are INTEGER columns that are NULL when empty; every other
-// column kind is TEXT, ” when empty, so that sorting and keyset paging
-// never meet NULL.
+// column kind is TEXT holding the empty string when empty, so that sorting
+// and keyset paging never meet NULL.
 func (k Kind) numeric() bool { return k == Int || k == Money || k == Ref }
 
 var registry = map[string]*Module{}
