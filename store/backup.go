@@ -12,7 +12,7 @@ import (
 // while the server goes on serving. It runs on the writer connection, so
 // writers wait for the moment of the copy and the copy holds every
 // committed write. The copy is written under a temporary name, checked,
-// and renamed into place, so dest never names a half-written file.
+// and linked into place, so dest never names a half-written file.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
@@ -29,8 +29,11 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		_ = os.Remove(tmp)
+	// A hard link never replaces an existing file, so two backups racing
+	// to the same name cannot overwrite each other.
+	err := os.Link(tmp, dest)
+	_ = os.Remove(tmp)
+	if err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	return nil

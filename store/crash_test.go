@@ -44,7 +44,7 @@ func TestCrashKeepsCommittedWrites(t *testing.T) {
 			}
 		}
 	}()
-	for len(committed) < 300 {
+	for len(committed) < 1000 {
 		select {
 		case id, ok := <-got:
 			if !ok {

@@ -63,7 +63,7 @@ func prepareCustomer(v Values, errs *ValidationError) {
 	v[SortKeyField] = hex.EncodeToString(tr.SortKey(name))
 	// A postal code starts with its province's plate number; a mismatch is
 	// almost always a typo in one of the two.
-	if pc, prov := v.Str("postal_code"), v.Str("province"); pc != "" && prov != "" {
+	if pc, prov := v.Str("postal_code"), v.Str("province"); len(pc) >= 2 && prov != "" {
 		if p, ok := tr.ProvinceByName(prov); ok && pc[:2] != twoDigits(p.Code) {
 			errs.Add("postal_code", "error.postal_province", prov)
 		}

@@ -28,6 +28,9 @@ type ListQuery struct {
 	Cursor      string
 	// Deleted lists the recycle bin instead of the live records.
 	Deleted bool
+	// Phones loads the phone lists too, which lists leave out by default
+	// (the JSON API shows every field of every record).
+	Phones bool
 }
 
 // Page is one page of a list. Next is the cursor of the following page,
@@ -177,7 +180,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 		last := page.Records[limit-1]
 		page.Next = encodeCursor(cursor{V: sortValue(last, col), ID: last.ID})
 	}
-	if err := s.loadSides(ctx, s.reader, m, page.Records, false); err != nil {
+	if err := s.loadSides(ctx, s.reader, m, page.Records, q.Phones); err != nil {
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, page.Records); err != nil {
@@ -224,6 +227,12 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 		case Bool:
 			where = append(where, "t."+f.Name+" = ?")
 			args = append(args, val == "1" || val == "true")
+		case Choice:
+			if !contains(f.Choices, val) {
+				return nil, nil, fmt.Errorf("%w: %s is not a choice of %s", ErrBadQuery, val, name)
+			}
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, val)
 		case Province:
 			p, ok := tr.ProvinceByName(val)
 			if !ok {

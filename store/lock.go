@@ -58,11 +58,11 @@ func (l *ServerLock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	name := l.f.Name()
+	// The file stays: removing it would let a server that is starting at
+	// this moment lock a file nobody else can find any more.
 	_ = l.f.Truncate(0)
 	err := unlockFile(l.f)
 	err = errors.Join(err, l.f.Close())
-	_ = os.Remove(name)
 	l.f = nil
 	return err
 }

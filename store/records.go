@@ -151,8 +151,22 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 	return rec, nil
 }
 
-// insert checks and writes a new record inside tx.
+// insert checks and writes a new record inside tx, with its search entry.
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, m *Module, vals Values) (*Record, error) {
+	rec, err := s.insertRow(ctx, tx, m, vals, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	if err := indexRecord(ctx, tx, m, rec.ID, vals); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// insertRow checks and writes a new record and its side tables inside tx,
+// but not its search entry: CreateMany indexes a whole batch after its
+// rows. A non-zero created is the record's creation time instead of now.
+func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Values, created time.Time) (*Record, error) {
 	errs := &ValidationError{}
 	m.check(vals, errs)
 	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
@@ -168,7 +182,10 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, m *Module, vals Values) 
 		names = append(names, f.Name)
 		args = append(args, dbValue(f, vals[f.Name]))
 	}
-	t := now()
+	t := created
+	if t.IsZero() {
+		t = now()
+	}
 	ts := timeText(t)
 	names = append(names, "created_at", "updated_at")
 	args = append(args, ts, ts)
@@ -183,9 +200,6 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, m *Module, vals Values) 
 		return nil, fmt.Errorf("create %s: %w", m.Key, err)
 	}
 	if err := writeSides(ctx, tx, m, id, vals, nil); err != nil {
-		return nil, err
-	}
-	if err := indexRecord(ctx, tx, m, id, vals); err != nil {
 		return nil, err
 	}
 	t = t.UTC().Truncate(time.Millisecond)

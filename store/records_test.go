@@ -102,6 +102,12 @@ func TestCustomerCreateNormalisesAndChecks(t *testing.T) {
 	if v, ok := AsValidation(err); !ok || v.Fields["postal_code"].Key != "error.postal_province" {
 		t.Errorf("postal code of another province: %v", err)
 	}
+	// Through the Go API a malformed value reaches the hooks' checks only
+	// as an error, never as a panic.
+	_, err = st.Create(ctx, admin, Customers, company("X", Values{"postal_code": "1", "province": "Isparta"}))
+	if v, ok := AsValidation(err); !ok || v.Fields["postal_code"].Key != "error.postal_code" {
+		t.Errorf("short postal code through the Go API: %v", err)
+	}
 	_, err = st.Create(ctx, admin, Customers, person("A", "B", Values{"owner_id": int64(999)}))
 	if v, ok := AsValidation(err); !ok || v.Fields["owner_id"].Key != "error.ref_missing" {
 		t.Errorf("owner who does not exist: %v", err)
@@ -238,6 +244,7 @@ func TestListFilters(t *testing.T) {
 		{Filters: map[string]string{"notes": "x"}},
 		{Filters: map[string]string{"owner_id": "abc"}},
 		{Filters: map[string]string{"province": "Mordor"}},
+		{Filters: map[string]string{"kind": "robot"}},
 		{CreatedFrom: "yesterday"},
 	} {
 		if _, err := st.List(ctx, a, Customers, bad); !errors.Is(err, ErrBadQuery) {

@@ -104,14 +104,16 @@ func (s *Store) createUser(ctx context.Context, in NewUser, firstOnly bool) (*Us
 		return nil, fmt.Errorf("create user: %w", err)
 	}
 	defer tx.Rollback()
-	if firstOnly {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
-			return nil, fmt.Errorf("create user: %w", err)
-		}
-		if n > 0 {
-			return nil, ErrSetupDone
-		}
+	// The first user is always an administrator, however created: without
+	// one nobody could ever reach the administration pages.
+	var users int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&users); err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if users == 0 {
+		in.Admin = true
+	} else if firstOnly {
+		return nil, ErrSetupDone
 	}
 	var exists int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email = ?", email).Scan(&exists); err != nil {

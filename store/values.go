@@ -336,6 +336,9 @@ func (m *Module) check(v Values, errs *ValidationError) {
 		}
 		if msg := f.recheck(v); msg != nil {
 			errs.Add(f.Name, msg.Key, msg.Args...)
+			// The hooks after this see only checked values; the record is
+			// refused anyway.
+			v[f.Name] = emptyValue(f.Kind)
 		}
 	}
 	if m.Prepare != nil {
