@@ -1,0 +1,66 @@
+// kobicrm's small script. Every page works without it; it only adds
+// comfort: a confirmation before destructive forms, "/" to reach the
+// search box, and closing the open menus with Escape.
+(function () {
+  "use strict";
+
+  // <form data-confirm="Really delete?"> asks before it submits. Once
+  // asked here, the form says so (confirmed=1) and the server skips its
+  // own confirmation page, which is what a browser without JavaScript gets.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var msg = form.getAttribute && form.getAttribute("data-confirm");
+    if (!msg) { return; }
+    if (!window.confirm(msg)) {
+      ev.preventDefault();
+      return;
+    }
+    if (!form.querySelector("input[name=confirmed]")) {
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "confirmed";
+      flag.value = "1";
+      form.appendChild(flag);
+    }
+  });
+
+  // The bulk bar asks before deleting the ticked records.
+  var bulk = document.getElementById("bulk-form");
+  if (bulk) {
+    bulk.addEventListener("change", function (ev) {
+      if (ev.target.id === "bulk-action") {
+        if (ev.target.value === "delete") {
+          bulk.setAttribute("data-confirm", bulk.getAttribute("data-delete-confirm") || "?");
+        } else {
+          bulk.removeAttribute("data-confirm");
+          var flag = bulk.querySelector("input[name=confirmed]");
+          if (flag) { flag.remove(); }
+        }
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      var box = document.querySelector("[data-search]");
+      if (box) {
+        ev.preventDefault();
+        box.focus();
+        box.select();
+      }
+    }
+    if (ev.key === "Escape") {
+      document.querySelectorAll("details[open].usermenu").forEach(function (d) { d.removeAttribute("open"); });
+      if (location.hash === "#nav") { location.hash = ""; }
+    }
+  });
+
+  // A click outside the open user menu closes it.
+  document.addEventListener("click", function (ev) {
+    document.querySelectorAll("details[open].usermenu").forEach(function (d) {
+      if (!d.contains(ev.target)) { d.removeAttribute("open"); }
+    });
+  });
+})();

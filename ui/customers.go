@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"kobicrm/store"
+	"kobicrm/store/tr"
+)
+
+// The customer's 360° page: everything the firm knows of one customer on
+// one screen. Later modules (activities, consents, sales documents,
+// service requests, history) add their sections here.
+
+type contactRow struct {
+	ID        int64
+	Name      string
+	URL       string
+	Role      string
+	RoleValue string
+	Phone     cell
+	Email     cell
+}
+
+type customer360 struct {
+	Record     *store.Record
+	Kind       string
+	Stage      string
+	LeadStatus string
+	Phone      cell
+	Email      cell
+	Owner      string
+	Province   string
+	Details    []detail
+	Notes      cell
+	Contacts   []contactRow // a company's people, or a person's companies
+	Assets     []listRow
+	AssetCols  []string
+	IsLead     bool
+	IsCompany  bool
+	// Adding a contact: a search among the other kind, then a role.
+	ContactQuery   string
+	ContactResults []contactRow
+	Roles          []option
+}
+
+func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.loadRecord(w, r, store.Customers)
+	if !ok {
+		return
+	}
+	st := state(r)
+	l := st.locale
+	m := store.Customers
+	field := func(name string) *store.Field { f, _ := m.Field(name); return f }
+	d := &customer360{
+		Record: rec, Kind: l.T(m.ChoiceKey(field("kind"), rec.Values.Str("kind"))),
+		Stage: l.T(m.ChoiceKey(field("stage"), rec.Values.Str("stage"))),
+		Phone: displayCell(l, m, field("phone"), rec), Email: displayCell(l, m, field("email"), rec),
+		Owner: rec.Refs["owner_id"], Province: rec.Values.Str("province"),
+		Notes:  displayCell(l, m, field("notes"), rec),
+		IsLead: rec.Values.Str("stage") == "lead", IsCompany: rec.Values.Str("kind") == "company",
+		Details: details(l, m, rec, "kind", "stage", "display_name", "first_name", "last_name", "title", "notes", "owner_id", "email", "phone"),
+	}
+	if d.IsLead {
+		d.LeadStatus = l.T(m.ChoiceKey(field("lead_status"), rec.Values.Str("lead_status")))
+	}
+	contacts, err := s.store.Contacts(r.Context(), st.actor, rec.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, c := range contacts {
+		other := c.Person
+		if other == nil {
+			other = c.Company
+		}
+		d.Contacts = append(d.Contacts, contactRow{ID: other.ID, Name: other.Title(), URL: recordURL(m, other.ID),
+			Role: l.T("contact_role." + c.Role), RoleValue: c.Role,
+			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other)})
+	}
+	assets, err := s.store.Children(r.Context(), st.actor, store.Assets, "customer_id", rec.ID, 100)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	cols := []string{"name", "kind", "plate", "serial_no", "warranty_end"}
+	for _, c := range cols {
+		d.AssetCols = append(d.AssetCols, columnLabel(l, store.Assets, c))
+	}
+	for _, a := range assets {
+		row := listRow{ID: a.ID, URL: recordURL(store.Assets, a.ID)}
+		for _, c := range cols {
+			row.Cells = append(row.Cells, columnCell(l, store.Assets, c, a))
+		}
+		row.Cells[0].URL = template.URL(row.URL)
+		d.Assets = append(d.Assets, row)
+	}
+	for _, role := range store.ContactRoles {
+		d.Roles = append(d.Roles, option{Value: role, Label: l.T("contact_role." + role)})
+	}
+	if q := strings.TrimSpace(r.URL.Query().Get("contact_q")); q != "" {
+		d.ContactQuery = q
+		want := "company"
+		if d.IsCompany {
+			want = "person"
+		}
+		page, err := s.store.List(r.Context(), st.actor, m, store.ListQuery{Search: q, Filters: map[string]string{"kind": want}, Limit: 10})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, c := range page.Records {
+			d.ContactResults = append(d.ContactResults, contactRow{ID: c.ID, Name: c.Title(), URL: recordURL(m, c.ID),
+				Phone: displayCell(l, m, field("phone"), c)})
+		}
+	}
+	p := s.newPage(r, "module.customers", d)
+	p.Title = rec.Title()
+	s.render(w, r, http.StatusOK, "customer", p)
+}
+
+// contactAdd links a person and a company from either one's page.
+func (s *Server) contactAdd(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.loadRecord(w, r, store.Customers)
+	if !ok {
+		return
+	}
+	other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest)
+		return
+	}
+	company, person := rec.ID, other
+	if rec.Values.Str("kind") == "person" {
+		company, person = other, rec.ID
+	}
+	err = s.store.AddContact(r.Context(), state(r).actor, company, person, r.PostFormValue("role"))
+	if v, ok := store.AsValidation(err); ok {
+		for _, msg := range v.Fields {
+			s.addFlash(r, "error", msg.Key)
+			break
+		}
+		s.redirect(w, r, recordURL(store.Customers, rec.ID))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.addFlash(r, "ok", "contacts.added")
+	s.redirect(w, r, recordURL(store.Customers, rec.ID)+"#contacts")
+}
+
+func (s *Server) contactRemove(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.loadRecord(w, r, store.Customers)
+	if !ok {
+		return
+	}
+	other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest)
+		return
+	}
+	company, person := rec.ID, other
+	if rec.Values.Str("kind") == "person" {
+		company, person = other, rec.ID
+	}
+	if err := s.store.RemoveContact(r.Context(), state(r).actor, company, person); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.addFlash(r, "ok", "contacts.removed")
+	s.redirect(w, r, recordURL(store.Customers, rec.ID)+"#contacts")
+}
+
+type convertData struct {
+	Record   *store.Record
+	IsPerson bool
+	Form     *form
+	Roles    []option
+}
+
+func (s *Server) convertForm(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.loadRecord(w, r, store.Customers)
+	if !ok {
+		return
+	}
+	s.renderConvert(w, r, http.StatusOK, rec, &form{Errors: map[string]string{}})
+}
+
+func (s *Server) renderConvert(w http.ResponseWriter, r *http.Request, status int, rec *store.Record, f *form) {
+	l := state(r).locale
+	d := &convertData{Record: rec, IsPerson: rec.Values.Str("kind") == "person", Form: f}
+	for _, role := range store.ContactRoles {
+		d.Roles = append(d.Roles, option{Value: role, Label: l.T("contact_role." + role), Selected: role == f.Get("role")})
+	}
+	p := s.newPage(r, "convert.title", d)
+	s.render(w, r, status, "convert", p)
+}
+
+func (s *Server) convertSubmit(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.loadRecord(w, r, store.Customers)
+	if !ok {
+		return
+	}
+	st := state(r)
+	_, company, err := s.store.ConvertLead(r.Context(), st.actor, rec.ID, store.ConvertInput{
+		CompanyTitle: r.PostFormValue("company_title"), CompanyVKN: r.PostFormValue("company_vkn"), Role: r.PostFormValue("role"),
+	})
+	if v, ok := store.AsValidation(err); ok {
+		f := newForm(r)
+		f.addValidation(st.locale, v)
+		if msg, ok := v.Fields["stage"]; ok {
+			f.Message = st.locale.T(msg.Key)
+		}
+		s.renderConvert(w, r, http.StatusUnprocessableEntity, rec, f)
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if company != nil {
+		s.addFlash(r, "ok", "convert.done_company")
+	} else {
+		s.addFlash(r, "ok", "convert.done")
+	}
+	s.redirect(w, r, recordURL(store.Customers, rec.ID))
+}
+
+// formatPhoneQuery shows a looked-up number the Turkish way for the new
+// customer form.
+func formatPhoneQuery(e164 string) string { return tr.FormatPhone(e164) }

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"bytes"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+
+	"kobicrm/store"
+	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
+)
+
+// This file turns module declarations into what templates show: form
+// inputs, list cells and displayed values, each by field kind. Templates
+// stay free of kind switches.
+
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// formField is one input of a generated form.
+type formField struct {
+	Name     string
+	Label    string
+	Input    string // text, email, tel, date, number, url, select, textarea, tags, phones, ref, checkbox
+	Value    string
+	Checked  bool
+	Options  []option
+	Phones   []store.PhoneEntry
+	RefName  string // the name of a referenced record, for Input "ref"
+	Required bool
+	Error    string
+	Hint     string
+	Group    string // discriminator group, "" for common fields
+}
+
+// inputFor maps a field kind to the input a person uses.
+func inputFor(k store.Kind) string {
+	switch k {
+	case store.Email:
+		return "email"
+	case store.Phone:
+		return "tel"
+	case store.Date:
+		return "date"
+	case store.Int:
+		return "number"
+	case store.URL:
+		return "url"
+	case store.Choice, store.Province:
+		return "select"
+	case store.LongText:
+		return "textarea"
+	case store.Tags:
+		return "tags"
+	case store.PhoneList:
+		return "phones"
+	case store.Ref:
+		return "ref"
+	case store.Bool:
+		return "checkbox"
+	}
+	return "text"
+}
+
+// formFields builds the inputs of a module's form for the values (and the
+// per-field problems) at hand. Fields of other discriminator groups are
+// left out; users is the choice list for references to users.
+func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string]string, errs map[string]string, users []option) []formField {
+	var out []formField
+	for _, f := range m.InputFields() {
+		if !m.Applies(f, v) || f.Name == m.Discriminator {
+			continue
+		}
+		ff := formField{
+			Name: f.Name, Label: l.T(m.LabelKey(f)), Input: inputFor(f.Kind),
+			Value: inputValue(f, v[f.Name]), Required: f.Required, Error: errs[f.Name], Group: f.Group,
+		}
+		switch f.Kind {
+		case store.Choice:
+			ff.Options = choiceOptions(l, m, f, v.Str(f.Name), !f.Required)
+		case store.Province:
+			ff.Options = provinceOptions(v.Str(f.Name))
+		case store.PhoneList:
+			ff.Phones = append(v.Phones(f.Name), store.PhoneEntry{}) // one empty row to add a number
+		case store.Bool:
+			ff.Checked, _ = v[f.Name].(bool)
+		case store.Ref:
+			if f.Ref == "users" {
+				ff.Input = "select"
+				ff.Options = selectOptions(users, ff.Value, true)
+			} else {
+				ff.RefName = refs[f.Name]
+			}
+		case store.Tags:
+			ff.Hint = l.T("form.tags_hint")
+		case store.Date:
+			ff.Hint = l.T("form.date_hint")
+		}
+		out = append(out, ff)
+	}
+	return out
+}
+
+// inputValue is a value as it goes back into an input: dates as
+// YYYY-MM-DD for <input type=date>, phones in the Turkish display form.
+func inputValue(f *store.Field, v any) string {
+	switch x := v.(type) {
+	case string:
+		if f.Kind == store.Phone {
+			return tr.FormatPhone(x)
+		}
+		return x
+	case int64:
+		if f.Kind == store.Money {
+			return strings.TrimSuffix(tr.Money(x), " ₺")
+		}
+		return strconv.FormatInt(x, 10)
+	case []string:
+		return strings.Join(x, ", ")
+	}
+	return ""
+}
+
+func choiceOptions(l *i18n.Locale, m *store.Module, f *store.Field, selected string, blank bool) []option {
+	var out []option
+	if blank {
+		out = append(out, option{Value: "", Label: "—", Selected: selected == ""})
+	}
+	for _, c := range f.Choices {
+		out = append(out, option{Value: c, Label: l.T(m.ChoiceKey(f, c)), Selected: c == selected})
+	}
+	return out
+}
+
+func provinceOptions(selected string) []option {
+	out := []option{{Value: "", Label: "—", Selected: selected == ""}}
+	for _, p := range tr.Provinces {
+		out = append(out, option{Value: p.Name, Label: p.Name, Selected: p.Name == selected})
+	}
+	return out
+}
+
+func selectOptions(opts []option, selected string, blank bool) []option {
+	var out []option
+	if blank {
+		out = append(out, option{Value: "", Label: "—", Selected: selected == ""})
+	}
+	for _, o := range opts {
+		o.Selected = o.Value == selected
+		out = append(out, o)
+	}
+	return out
+}
+
+// cell is one displayed value: plain text, a link, chips or safe HTML.
+// URL is typed as safe because every one is built here from a checked
+// value (a record path, an E.164 number, a validated e-mail or web
+// address), and html/template would otherwise refuse tel: links.
+type cell struct {
+	Text  string
+	URL   template.URL
+	Chips []string
+	HTML  template.HTML
+}
+
+// recordURL is where a record's page is.
+func recordURL(m *store.Module, id int64) string {
+	return "/" + m.Key + "/" + strconv.FormatInt(id, 10)
+}
+
+// displayCell shows a field's value the Turkish way.
+func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Record) cell {
+	v := r.Values[f.Name]
+	switch f.Kind {
+	case store.Phone:
+		s, _ := v.(string)
+		if s == "" {
+			return cell{}
+		}
+		return cell{Text: tr.FormatPhone(s), URL: template.URL("tel:" + s)}
+	case store.Email:
+		s, _ := v.(string)
+		if s == "" {
+			return cell{}
+		}
+		return cell{Text: s, URL: template.URL("mailto:" + s)}
+	case store.URL:
+		s, _ := v.(string)
+		return cell{Text: strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://"), URL: template.URL(s)}
+	case store.Date:
+		s, _ := v.(string)
+		if t, err := time.ParseInLocation("2006-01-02", s, tr.Istanbul); err == nil {
+			return cell{Text: l.Date(t)}
+		}
+		return cell{}
+	case store.Choice:
+		s, _ := v.(string)
+		if s == "" {
+			return cell{}
+		}
+		return cell{Text: l.T(m.ChoiceKey(f, s))}
+	case store.Money:
+		if n, ok := v.(int64); ok {
+			return cell{Text: l.Money(n)}
+		}
+	case store.Int:
+		if n, ok := v.(int64); ok {
+			return cell{Text: l.Int(n)}
+		}
+	case store.Ref:
+		id, ok := v.(int64)
+		if !ok {
+			return cell{}
+		}
+		name := r.Refs[f.Name]
+		if f.Ref == "users" {
+			return cell{Text: name}
+		}
+		target, _ := store.ModuleByKey(f.Ref)
+		return cell{Text: name, URL: template.URL(recordURL(target, id))}
+	case store.Tags:
+		return cell{Chips: r.Values.Tags(f.Name)}
+	case store.Bool:
+		if b, _ := v.(bool); b {
+			return cell{Text: l.T("value.yes")}
+		}
+		return cell{Text: l.T("value.no")}
+	case store.LongText:
+		s, _ := v.(string)
+		return cell{HTML: markdown(s)}
+	case store.PhoneList:
+		var parts []string
+		for _, p := range r.Values.Phones(f.Name) {
+			label := tr.FormatPhone(p.Number)
+			if p.Label != "" {
+				label += " (" + p.Label + ")"
+			}
+			parts = append(parts, label)
+		}
+		return cell{Text: strings.Join(parts, ", ")}
+	}
+	s, _ := v.(string)
+	return cell{Text: s}
+}
+
+// markdown renders notes. goldmark without its Unsafe option drops raw
+// HTML and dangerous link targets, so a note can never carry a script.
+func markdown(src string) template.HTML {
+	if strings.TrimSpace(src) == "" {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := goldmark.Convert([]byte(src), &buf); err != nil {
+		return template.HTML(template.HTMLEscapeString(src))
+	}
+	return template.HTML(buf.String()) // #nosec: goldmark's safe mode output
+}
+
+// detail is one labelled value on a record page.
+type detail struct {
+	Label string
+	Cell  cell
+}
+
+// details lists a record's filled fields that apply to it, in declaration
+// order, leaving out the ones a page shows elsewhere.
+func details(l *i18n.Locale, m *store.Module, r *store.Record, skip ...string) []detail {
+	var out []detail
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Computed || !m.Applies(f, r.Values) || contains(skip, f.Name) {
+			continue
+		}
+		c := displayCell(l, m, f, r)
+		if c.Text == "" && c.URL == "" && len(c.Chips) == 0 && c.HTML == "" {
+			continue
+		}
+		out = append(out, detail{Label: l.T(m.LabelKey(f)), Cell: c})
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,374 @@
+package ui
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"kobicrm/store"
+	"kobicrm/ui/i18n"
+)
+
+// listSpec is one list page: a module's records, perhaps narrowed by
+// fixed filters (the leads list is customers in stage "lead").
+type listSpec struct {
+	Key      string // URL path and the name per-user settings are kept under
+	Module   *store.Module
+	TitleKey string
+	Fixed    map[string]string
+	New      []link
+	EmptyKey string // what to do when the list is empty
+}
+
+type link struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+var (
+	customersList = &listSpec{Key: "customers", Module: store.Customers, TitleKey: "module.customers",
+		New:      []link{{Label: "customers.new_person", URL: "/customers/new?kind=person"}, {Label: "customers.new_company", URL: "/customers/new?kind=company"}},
+		EmptyKey: "customers.empty"}
+	leadsList = &listSpec{Key: "leads", Module: store.Customers, TitleKey: "module.leads",
+		Fixed:    map[string]string{"stage": "lead"},
+		New:      []link{{Label: "leads.new_person", URL: "/customers/new?kind=person&stage=lead"}, {Label: "leads.new_company", URL: "/customers/new?kind=company&stage=lead"}},
+		EmptyKey: "leads.empty"}
+	assetsList = &listSpec{Key: "assets", Module: store.Assets, TitleKey: "module.assets",
+		New: []link{{Label: "assets.new", URL: "/assets/new"}}, EmptyKey: "assets.empty"}
+)
+
+type column struct {
+	Name    string
+	Label   string
+	SortURL string // "" when the list cannot sort by it
+	Sorted  bool
+	Desc    bool
+}
+
+type listRow struct {
+	ID    int64
+	URL   string
+	Cells []cell
+}
+
+type filterInput struct {
+	Name    string
+	Label   string
+	Options []option // nil: a free text input
+	Value   string
+}
+
+type columnChoice struct {
+	Name    string
+	Label   string
+	Checked bool
+}
+
+type viewLink struct {
+	ID     int64
+	Name   string
+	URL    string
+	Active bool
+}
+
+type listData struct {
+	Spec        *listSpec
+	Columns     []column
+	Rows        []listRow
+	Filters     []filterInput
+	Search      string
+	CreatedFrom string
+	CreatedTo   string
+	Sort        string
+	Desc        bool
+	NextURL     string
+	FirstURL    string // set when this is not the first page
+	Filtered    bool
+	ColumnsAll  []columnChoice
+	Views       []viewLink
+	Query       string // the list's query without the cursor, for saving a view
+	Users       []option
+	Error       string
+}
+
+// listQuery reads a list's URL query into a store query, the way both the
+// page and its saved views write it.
+func listQuery(spec *listSpec, q url.Values) store.ListQuery {
+	lq := store.ListQuery{
+		Search: strings.TrimSpace(q.Get("q")), Filters: map[string]string{},
+		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Cursor: q.Get("cursor"), Limit: 50,
+	}
+	for _, f := range spec.Module.FilterFields() {
+		if v := q.Get(f.Name); v != "" {
+			lq.Filters[f.Name] = v
+		}
+	}
+	for k, v := range spec.Fixed {
+		lq.Filters[k] = v
+	}
+	return lq
+}
+
+func (s *Server) list(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		q := r.URL.Query()
+		lq := listQuery(spec, q)
+		page, err := s.store.List(r.Context(), st.actor, spec.Module, lq)
+		status := http.StatusOK
+		if errors.Is(err, store.ErrBadQuery) {
+			// A hand-edited or outdated link: show the list unfiltered with a
+			// note instead of an error page.
+			status = http.StatusBadRequest
+			page, err = s.store.List(r.Context(), st.actor, spec.Module, store.ListQuery{Filters: spec.Fixed, Limit: 50})
+			if err == nil {
+				page.Next = ""
+			}
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		data, err := s.listData(r, spec, q, lq, page)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if status == http.StatusBadRequest {
+			data.Error = st.locale.T("list.bad_query")
+		}
+		s.render(w, r, status, "list", s.newPage(r, spec.TitleKey, data))
+	}
+}
+
+func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq store.ListQuery, page *store.Page) (*listData, error) {
+	st := state(r)
+	l := st.locale
+	m := spec.Module
+	chosen, err := s.store.ListColumns(r.Context(), st.actor, m, spec.Key)
+	if err != nil {
+		return nil, err
+	}
+	if len(chosen) == 0 {
+		chosen = defaultColumns(spec)
+	}
+	if chosen[0] != m.TitleField {
+		chosen = append([]string{m.TitleField}, without(chosen, m.TitleField)...)
+	}
+	users, err := s.userOptions(r)
+	if err != nil {
+		return nil, err
+	}
+	d := &listData{Spec: spec, Search: lq.Search, CreatedFrom: lq.CreatedFrom, CreatedTo: lq.CreatedTo,
+		Sort: lq.Sort, Desc: lq.Desc, Users: users}
+	base := cleanQuery(q)
+	d.Query = base.Encode()
+	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
+
+	for _, name := range chosen {
+		c := column{Name: name, Label: columnLabel(l, m, name)}
+		if m.Sortable(name) || name == "created_at" {
+			sorted := lq.Sort == name || (lq.Sort == "" && name == m.DefaultSort)
+			next := withParams(base, "sort", name, "desc", boolParam(sorted && !lq.Desc))
+			c.SortURL, c.Sorted, c.Desc = "/"+spec.Key+"?"+next.Encode(), sorted, sorted && lq.Desc
+		}
+		d.Columns = append(d.Columns, c)
+	}
+	for _, rec := range page.Records {
+		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID)}
+		for _, name := range chosen {
+			row.Cells = append(row.Cells, columnCell(l, m, name, rec))
+		}
+		row.Cells[0].URL = template.URL(row.URL)
+		d.Rows = append(d.Rows, row)
+	}
+	if page.Next != "" {
+		d.NextURL = "/" + spec.Key + "?" + withParams(base, "cursor", page.Next).Encode()
+	}
+	if lq.Cursor != "" {
+		d.FirstURL = "/" + spec.Key + "?" + base.Encode()
+	}
+	for _, f := range m.FilterFields() {
+		if _, fixed := spec.Fixed[f.Name]; fixed {
+			continue
+		}
+		fi := filterInput{Name: f.Name, Label: l.T(m.LabelKey(f)), Value: q.Get(f.Name)}
+		switch f.Kind {
+		case store.Choice:
+			fi.Options = choiceOptions(l, m, f, fi.Value, true)
+		case store.Province:
+			fi.Options = provinceOptions(fi.Value)
+		case store.Ref:
+			if f.Ref != "users" {
+				continue // reached through the parent's page, not a list filter
+			}
+			fi.Options = selectOptions(users, fi.Value, true)
+		}
+		d.Filters = append(d.Filters, fi)
+	}
+	for _, name := range allColumns(m) {
+		d.ColumnsAll = append(d.ColumnsAll, columnChoice{Name: name, Label: columnLabel(l, m, name), Checked: contains(chosen, name)})
+	}
+	views, err := s.store.SavedViews(r.Context(), st.actor, spec.Key)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range views {
+		d.Views = append(d.Views, viewLink{ID: v.ID, Name: v.Name, URL: "/" + spec.Key + "?" + v.Query, Active: v.Query == d.Query})
+	}
+	return d, nil
+}
+
+func defaultColumns(spec *listSpec) []string {
+	var out []string
+	for _, f := range spec.Module.ListFields() {
+		if _, fixed := spec.Fixed[f.Name]; !fixed {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+func allColumns(m *store.Module) []string {
+	var out []string
+	for i := range m.Fields {
+		if m.Columnable(m.Fields[i].Name) {
+			out = append(out, m.Fields[i].Name)
+		}
+	}
+	return append(out, "created_at")
+}
+
+func columnLabel(l *i18n.Locale, m *store.Module, name string) string {
+	if name == "created_at" {
+		return l.T("field.created_at")
+	}
+	f, _ := m.Field(name)
+	return l.T(m.LabelKey(f))
+}
+
+func columnCell(l *i18n.Locale, m *store.Module, name string, r *store.Record) cell {
+	if name == "created_at" {
+		return cell{Text: l.Date(r.CreatedAt)}
+	}
+	f, _ := m.Field(name)
+	return displayCell(l, m, f, r)
+}
+
+func without(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// cleanQuery keeps the list parameters that define what is shown, without
+// the page cursor and without empty values.
+func cleanQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		if k == "cursor" || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		out.Set(k, vs[0])
+	}
+	return out
+}
+
+func withParams(q url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			out.Del(kv[i])
+		} else {
+			out.Set(kv[i], kv[i+1])
+		}
+	}
+	return out
+}
+
+func boolParam(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// userOptions are the active users, for owner filters and assignment.
+func (s *Server) userOptions(r *http.Request) ([]option, error) {
+	users, err := s.store.ActiveUsers(r.Context(), state(r).actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]option, len(users))
+	for i, u := range users {
+		out[i] = option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name}
+	}
+	return out, nil
+}
+
+// listColumnsSubmit saves the person's column choice for a list.
+func (s *Server) listColumnsSubmit(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if err := s.store.SetListColumns(r.Context(), st.actor, spec.Module, spec.Key, r.PostForm["columns"]); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.redirect(w, r, "/"+spec.Key+"?"+r.PostFormValue("query"))
+	}
+}
+
+// viewSubmit saves the list's current filters under a name.
+func (s *Server) viewSubmit(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		query := r.PostFormValue("query")
+		err := s.store.SaveView(r.Context(), st.actor, spec.Key, r.PostFormValue("name"), query)
+		if v, ok := store.AsValidation(err); ok {
+			for _, msg := range v.Fields {
+				st.session.AddFlash("error:" + msg.Key)
+				st.dirty = true
+				break
+			}
+		} else if err != nil {
+			s.serverError(w, r, err)
+			return
+		} else {
+			s.addFlash(r, "ok", "views.saved")
+		}
+		s.redirect(w, r, "/"+spec.Key+"?"+query)
+	}
+}
+
+func (s *Server) viewDelete(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(r)
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		err := s.store.DeleteView(r.Context(), state(r).actor, id)
+		if errors.Is(err, store.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.addFlash(r, "ok", "views.deleted")
+		s.redirect(w, r, "/"+spec.Key)
+	}
+}

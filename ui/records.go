@@ -1,0 +1,426 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"kobicrm/store"
+)
+
+// The generic record pages: one set of handlers serves every declared
+// module; a module with more to show (customers' 360° page) adds its own
+// show handler beside these.
+
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	return id, err == nil && id > 0
+}
+
+type formData struct {
+	Module  *store.Module
+	ID      int64 // 0 for a new record
+	Action  string
+	Cancel  string
+	Group   string // the discriminator value (person, company)
+	Groups  []link // links to switch the discriminator on a new record
+	Fields  []formField
+	Hidden  []option // extra hidden inputs (contact_of)
+	Message string
+}
+
+// recordForm shows the form for a new record; query parameters preset
+// fields (kind, stage, a phone number from the call-centre lookup, an
+// asset's customer).
+func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if parent := parentField(m); parent != nil && q.Get(parent.Name) == "" {
+			s.pickParent(w, r, m, parent)
+			return
+		}
+		vals, _ := m.ParseForm(q) // presets; problems show when saving
+		raw := url.Values{}
+		for k, v := range q {
+			raw[k] = v
+		}
+		s.renderRecordForm(w, r, http.StatusOK, m, 0, vals, raw, nil)
+	}
+}
+
+func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		vals, errs := m.ParseForm(r.PostForm)
+		if err := errs.Err(); err != nil {
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, 0, vals, r.PostForm, errs)
+			return
+		}
+		rec, err := s.store.Create(r.Context(), st.actor, m, vals)
+		if v, ok := store.AsValidation(err); ok {
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, 0, vals, r.PostForm, v)
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if m == store.Customers {
+			if company, err := strconv.ParseInt(r.PostFormValue("contact_of"), 10, 64); err == nil && company > 0 {
+				if err := s.store.AddContact(r.Context(), st.actor, company, rec.ID, "authorized"); err != nil {
+					s.storeError(w, r, err)
+					return
+				}
+				s.addFlash(r, "ok", "contacts.added")
+				s.redirect(w, r, recordURL(m, company))
+				return
+			}
+		}
+		s.addFlash(r, "ok", "record.created")
+		s.redirect(w, r, recordURL(m, rec.ID))
+	}
+}
+
+func (s *Server) recordEdit(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec, ok := s.loadRecord(w, r, m)
+		if !ok {
+			return
+		}
+		s.renderRecordFormRefs(w, r, http.StatusOK, m, rec.ID, rec.Values, nil, nil, rec.Refs)
+	}
+}
+
+func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(r)
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		vals, errs := m.ParseForm(r.PostForm)
+		if err := errs.Err(); err != nil {
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, id, vals, r.PostForm, errs)
+			return
+		}
+		_, _, err := s.store.Update(r.Context(), state(r).actor, m, id, vals)
+		if v, ok := store.AsValidation(err); ok {
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, id, vals, r.PostForm, v)
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		s.addFlash(r, "ok", "record.saved")
+		s.redirect(w, r, recordURL(m, id))
+	}
+}
+
+func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, m *store.Module, id int64, vals store.Values, raw url.Values, verr *store.ValidationError) {
+	s.renderRecordFormRefs(w, r, status, m, id, vals, raw, verr, nil)
+}
+
+// renderRecordFormRefs renders a module's form. raw, when given, is what
+// the person typed, shown back as typed; errors sit beside their fields.
+func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, status int, m *store.Module, id int64, vals store.Values, raw url.Values, verr *store.ValidationError, refs map[string]string) {
+	st := state(r)
+	l := st.locale
+	errs := map[string]string{}
+	if verr != nil {
+		for f, msg := range verr.Fields {
+			errs[f] = l.T(msg.Key, msg.Args...)
+		}
+	}
+	if refs == nil {
+		refs = map[string]string{}
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Kind != store.Ref || f.Ref == "users" || refs[f.Name] != "" {
+			continue
+		}
+		if rid, ok := vals.Int(f.Name); ok {
+			target, _ := store.ModuleByKey(f.Ref)
+			if rec, err := s.store.Get(r.Context(), st.actor, target, rid); err == nil {
+				refs[f.Name] = rec.Title()
+			}
+		}
+	}
+	users, err := s.userOptions(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := &formData{Module: m, ID: id, Action: "/" + m.Key, Cancel: "/" + m.Key}
+	if id > 0 {
+		d.Action = recordURL(m, id)
+		d.Cancel = d.Action
+	}
+	if m.Discriminator != "" {
+		d.Group = vals.Str(m.Discriminator)
+		f, _ := m.Field(m.Discriminator)
+		if d.Group == "" {
+			d.Group = f.Choices[0]
+			vals[m.Discriminator] = d.Group
+		}
+		if id == 0 {
+			for _, c := range f.Choices {
+				q := withParams(cleanQuery(raw), m.Discriminator, c)
+				d.Groups = append(d.Groups, link{Label: m.ChoiceKey(f, c), URL: "/" + m.Key + "/new?" + q.Encode(), Current: c == d.Group})
+			}
+		}
+	}
+	d.Fields = formFields(l, m, vals, refs, errs, users)
+	if raw != nil {
+		for i := range d.Fields {
+			ff := &d.Fields[i]
+			switch ff.Input {
+			case "phones":
+				ff.Phones = nil
+				labels, numbers := raw[ff.Name+"_label"], raw[ff.Name+"_number"]
+				for j, n := range numbers {
+					p := store.PhoneEntry{Number: n}
+					if j < len(labels) {
+						p.Label = labels[j]
+					}
+					ff.Phones = append(ff.Phones, p)
+				}
+				ff.Phones = append(ff.Phones, store.PhoneEntry{})
+			case "checkbox":
+				ff.Checked = raw.Get(ff.Name) != ""
+			case "select":
+				v := raw.Get(ff.Name)
+				for j := range ff.Options {
+					ff.Options[j].Selected = ff.Options[j].Value == v
+				}
+			default:
+				if _, typed := raw[ff.Name]; typed {
+					ff.Value = raw.Get(ff.Name)
+				}
+			}
+		}
+		if c := raw.Get("contact_of"); c != "" && m == store.Customers && id == 0 {
+			d.Hidden = append(d.Hidden, option{Value: c, Label: "contact_of"})
+		}
+	}
+	if verr != nil {
+		d.Message = l.T("form.fix_errors")
+	}
+	title := "record.new"
+	if id > 0 {
+		title = "record.edit"
+	}
+	p := s.newPage(r, title, d)
+	p.Title = l.T(title, l.T(m.Label))
+	s.render(w, r, status, "form", p)
+}
+
+// loadRecord reads the record named in the URL, answering 404 itself when
+// it does not exist or the user may not see it.
+func (s *Server) loadRecord(w http.ResponseWriter, r *http.Request, m *store.Module) (*store.Record, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return nil, false
+	}
+	rec, err := s.store.Get(r.Context(), state(r).actor, m, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return nil, false
+	}
+	return rec, true
+}
+
+// storeError answers a store error: 404 for a missing or hidden record
+// (never telling which), 403 for a refused action, 400 for a bad query.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrForbidden):
+		s.renderError(w, r, http.StatusForbidden)
+	case errors.Is(err, store.ErrBadQuery):
+		s.renderError(w, r, http.StatusBadRequest)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+type recordData struct {
+	Module  *store.Module
+	Record  *store.Record
+	Details []detail
+	Parent  *link
+}
+
+// recordShow is the generic record page.
+func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec, ok := s.loadRecord(w, r, m)
+		if !ok {
+			return
+		}
+		l := state(r).locale
+		d := &recordData{Module: m, Record: rec, Details: details(l, m, rec)}
+		p := s.newPage(r, m.Label, d)
+		p.Title = rec.Title()
+		s.render(w, r, http.StatusOK, "record", p)
+	}
+}
+
+type confirmData struct {
+	Heading string
+	Body    string
+	Action  string
+	Cancel  string
+	Hidden  []option
+	Button  string
+}
+
+// confirmed says whether a destructive form was confirmed. Without the
+// confirmed field (no JavaScript to ask), a confirmation page asks first.
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, heading, body, cancel string) bool {
+	if r.PostFormValue("confirmed") == "1" {
+		return true
+	}
+	l := state(r).locale
+	d := &confirmData{Heading: heading, Body: body, Action: r.URL.Path, Cancel: cancel, Button: l.T("action.confirm")}
+	for k, vs := range r.PostForm {
+		if k == csrfField || k == "confirmed" {
+			continue
+		}
+		for _, v := range vs {
+			d.Hidden = append(d.Hidden, option{Label: k, Value: v})
+		}
+	}
+	s.render(w, r, http.StatusOK, "confirm", s.newPage(r, "action.confirm", d))
+	return false
+}
+
+func (s *Server) recordDelete(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec, ok := s.loadRecord(w, r, m)
+		if !ok {
+			return
+		}
+		l := state(r).locale
+		if !s.confirmed(w, r, l.T("delete.heading", rec.Title()), l.T("delete.body"), recordURL(m, rec.ID)) {
+			return
+		}
+		if err := s.store.Delete(r.Context(), state(r).actor, m, rec.ID); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		s.addFlash(r, "ok", "record.deleted")
+		s.redirect(w, r, "/"+m.Key)
+	}
+}
+
+// bulk applies one action to the records ticked in a list.
+func (s *Server) bulk(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		l := st.locale
+		back := "/" + spec.Key + "?" + r.PostFormValue("query")
+		var ids []int64
+		for _, v := range r.PostForm["ids"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			s.addFlash(r, "error", "bulk.none_selected")
+			s.redirect(w, r, back)
+			return
+		}
+		var err error
+		switch r.PostFormValue("action") {
+		case "assign":
+			owner, perr := strconv.ParseInt(r.PostFormValue("owner_id"), 10, 64)
+			if perr != nil {
+				s.addFlash(r, "error", "bulk.choose_owner")
+				s.redirect(w, r, back)
+				return
+			}
+			err = s.store.BulkUpdate(r.Context(), st.actor, spec.Module, ids, store.Values{"owner_id": owner})
+		case "tag":
+			tag := strings.TrimSpace(r.PostFormValue("tag"))
+			if tag == "" {
+				s.addFlash(r, "error", "bulk.enter_tag")
+				s.redirect(w, r, back)
+				return
+			}
+			err = s.store.BulkAddTag(r.Context(), st.actor, spec.Module, ids, "tags", tag)
+		case "delete":
+			if !s.confirmed(w, r, l.T("bulk.delete_heading", len(ids)), l.T("delete.body"), back) {
+				return
+			}
+			err = s.store.Delete(r.Context(), st.actor, spec.Module, ids...)
+		default:
+			s.addFlash(r, "error", "bulk.choose_action")
+			s.redirect(w, r, back)
+			return
+		}
+		if v, ok := store.AsValidation(err); ok {
+			for _, msg := range v.Fields {
+				st.session.AddFlash("error:" + msg.Key)
+				st.dirty = true
+				break
+			}
+			s.redirect(w, r, back)
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		s.addFlash(r, "ok", "bulk.done")
+		s.redirect(w, r, back)
+	}
+}
+
+// parentField is the reference to the record a record belongs to (an
+// asset's customer), or nil.
+func parentField(m *store.Module) *store.Field {
+	for i := range m.Fields {
+		if f := &m.Fields[i]; f.Kind == store.Ref && f.Parent {
+			return f
+		}
+	}
+	return nil
+}
+
+type pickData struct {
+	Module  *store.Module
+	Parent  *store.Module
+	Field   string
+	Query   string
+	Results []searchRow
+}
+
+// pickParent is the first step of a new record that belongs to another
+// (an asset to its customer): find the owner, then fill in the form.
+func (s *Server) pickParent(w http.ResponseWriter, r *http.Request, m *store.Module, f *store.Field) {
+	st := state(r)
+	parent, _ := store.ModuleByKey(f.Ref)
+	d := &pickData{Module: m, Parent: parent, Field: f.Name, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if d.Query != "" {
+		page, err := s.store.List(r.Context(), st.actor, parent, store.ListQuery{Search: d.Query, Limit: 20})
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		for _, rec := range page.Records {
+			d.Results = append(d.Results, searchRow{Title: rec.Title(),
+				URL: "/" + m.Key + "/new?" + url.Values{f.Name: {strconv.FormatInt(rec.ID, 10)}}.Encode()})
+		}
+	}
+	p := s.newPage(r, "record.new", d)
+	p.Title = st.locale.T("record.new", st.locale.T(m.Label))
+	s.render(w, r, http.StatusOK, "pick", p)
+}

@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"kobicrm/store"
+	"kobicrm/ui/i18n"
+)
+
+// views are the page templates, parsed once at start. Each page is the
+// shared layout and partials plus the page's own file.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func parseViews(fsys fs.FS) (*views, error) {
+	base, err := template.New("").ParseFS(fsys, "templates/layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout templates: %w", err)
+	}
+	names, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+		}
+		if _, err := t.ParseFS(fsys, name); err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		v.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return v, nil
+}
+
+// page is what every template receives. Page-specific data goes in Data as
+// a typed struct of the handler's.
+type page struct {
+	Title   string
+	Nonce   string
+	CSRF    string
+	User    *store.User
+	Nav     []navGroup
+	Path    string
+	Flashes []flash
+	Version string
+	L       *i18n.Locale
+	assets  *staticFiles
+	// Bare pages (login, setup, errors when logged out) have no navigation.
+	Bare bool
+	Data any
+}
+
+// T translates a catalogue key in the request's language.
+func (p *page) T(key string, args ...any) string { return p.L.T(key, args...) }
+
+// Asset is the fingerprinted URL of a static file.
+func (p *page) Asset(name string) string { return p.assets.url(name) }
+
+// Lang is the page's language, for <html lang>.
+func (p *page) Lang() string { return p.L.Lang }
+
+// Languages offered by the language switch.
+func (p *page) Languages() []string { return []string{"tr", "en"} }
+
+type flash struct {
+	Kind string // "ok" or "error"
+	Text string
+}
+
+func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
+	st := state(r)
+	csrf, _ := st.session.Values[keyCSRF].(string)
+	return &page{
+		Title:   st.locale.T(titleKey),
+		Nonce:   st.nonce,
+		CSRF:    csrf,
+		User:    st.user,
+		Nav:     navFor(st.user),
+		Path:    r.URL.Path,
+		Version: s.cfg.Version,
+		L:       st.locale,
+		assets:  s.static,
+		Bare:    st.user == nil,
+		Data:    data,
+	}
+}
+
+// render writes a page. The page is executed into a buffer first, so that a
+// template error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	st := state(r)
+	if st.session != nil {
+		for _, f := range st.session.Flashes() {
+			if fl, ok := f.(string); ok {
+				kind, text, _ := strings.Cut(fl, ":")
+				p.Flashes = append(p.Flashes, flash{Kind: kind, Text: st.locale.T(text)})
+			}
+			st.dirty = true
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render template", "template", name, "err", err)
+		if name == "error" {
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		s.renderError(w, r, http.StatusInternalServerError)
+		return
+	}
+	s.saveSession(w, r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// saveSession writes the cookie when the session changed.
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	if st.session == nil || !st.dirty {
+		return
+	}
+	if err := st.session.Save(r, w); err != nil {
+		s.log.Error("save session cookie", "err", err)
+	}
+	st.dirty = false
+}
+
+// addFlash queues a message for the next page the user sees.
+func (s *Server) addFlash(r *http.Request, kind, key string) {
+	st := state(r)
+	if st.session != nil {
+		st.session.AddFlash(kind + ":" + key)
+		st.dirty = true
+	}
+}
+
+// redirect answers with 303 See Other (after a POST, the browser follows
+// with a GET), saving the session first.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	s.saveSession(w, r)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+type errorData struct {
+	Status  int
+	Heading string
+	Body    string
+}
+
+var errorKeys = map[int][2]string{
+	http.StatusBadRequest:            {"error.400_title", "error.400_body"},
+	http.StatusForbidden:             {"error.403_title", "error.403_body"},
+	http.StatusNotFound:              {"error.404_title", "error.404_body"},
+	http.StatusMethodNotAllowed:      {"error.405_title", "error.405_body"},
+	http.StatusRequestEntityTooLarge: {"error.413_title", "error.413_body"},
+	http.StatusInternalServerError:   {"error.500_title", "error.500_body"},
+}
+
+// renderError shows the translated page for an HTTP error status.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+	keys, ok := errorKeys[status]
+	if !ok {
+		keys = errorKeys[http.StatusInternalServerError]
+	}
+	s.renderMessage(w, r, status, keys[0], keys[1])
+}
+
+func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, titleKey, bodyKey string) {
+	st := state(r)
+	if st.session == nil {
+		st.session, _ = s.cookies.New(r, sessionName)
+	}
+	if st.locale == nil {
+		st.locale = s.catalog.Locale(s.chooseLanguage(r, st))
+	}
+	p := s.newPage(r, titleKey, errorData{Status: status, Heading: st.locale.T(titleKey), Body: st.locale.T(bodyKey)})
+	s.render(w, r, status, "error", p)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound)
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusMethodNotAllowed)
+}
+
+// serverError logs err with the request and shows the 500 page; people see
+// no internals.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, http.StatusInternalServerError)
+}
+
+// form is a submitted form on its way back to the person: the values they
+// typed and, per field, what to fix.
+type form struct {
+	Values url.Values
+	Errors map[string]string
+	// Message is a form-wide error (a wrong password, too many attempts).
+	Message string
+}
+
+// Get is the submitted value of a field.
+func (f *form) Get(name string) string {
+	if f == nil || f.Values == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err is the translated problem with a field, or "".
+func (f *form) Err(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// newForm keeps what was typed, without any password.
+func newForm(r *http.Request) *form {
+	vals := url.Values{}
+	for k, v := range r.PostForm {
+		if strings.Contains(k, "password") || k == "current" || k == csrfField {
+			continue
+		}
+		vals[k] = v
+	}
+	return &form{Values: vals, Errors: map[string]string{}}
+}
+
+// fieldErrors translates a store validation error into the form.
+func (f *form) addValidation(l *i18n.Locale, v *store.ValidationError) {
+	for field, msg := range v.Fields {
+		f.Errors[field] = l.T(msg.Key, msg.Args...)
+	}
+}

@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"kobicrm/store"
+)
+
+type searchGroup struct {
+	Label   string
+	Rows    []searchRow
+	More    bool
+	MoreURL string
+}
+
+type searchRow struct {
+	Title string
+	URL   string
+	Sub   []string
+}
+
+type searchData struct {
+	Query  string
+	Groups []searchGroup
+}
+
+// search is the global search: names, phone numbers in any format, e-mail,
+// TCKN/VKN, plates and serial numbers across modules, folded the Turkish
+// way, grouped by module.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	l := st.locale
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	d := &searchData{Query: q}
+	groups, err := s.store.Search(r.Context(), st.actor, q, 10)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, g := range groups {
+		sg := searchGroup{Label: l.T(g.Module.Label), More: g.More,
+			MoreURL: "/" + g.Module.Key + "?" + url.Values{"q": {q}}.Encode()}
+		for _, rec := range g.Hits {
+			row := searchRow{Title: rec.Title(), URL: recordURL(g.Module, rec.ID)}
+			for _, f := range g.Module.ListFields() {
+				if f.Name == g.Module.TitleField || len(row.Sub) >= 3 {
+					continue
+				}
+				if c := displayCell(l, g.Module, f, rec); c.Text != "" {
+					row.Sub = append(row.Sub, c.Text)
+				}
+			}
+			sg.Rows = append(sg.Rows, row)
+		}
+		d.Groups = append(d.Groups, sg)
+	}
+	p := s.newPage(r, "search.title", d)
+	s.render(w, r, http.StatusOK, "search", p)
+}
+
+type lookupData struct {
+	Phone   string
+	Error   string
+	Matches []searchRow
+	NewURL  string
+}
+
+// lookup is the call-centre screen: /lookup?phone=… in any format opens
+// the caller's record, offers a choice when several share the number, or
+// a new-customer form with the number filled in.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	l := st.locale
+	raw := strings.TrimSpace(r.URL.Query().Get("phone"))
+	d := &lookupData{Phone: raw}
+	if raw == "" {
+		s.render(w, r, http.StatusOK, "lookup", s.newPage(r, "lookup.title", d))
+		return
+	}
+	number, found, err := s.store.LookupPhone(r.Context(), st.actor, raw)
+	var verr *store.ValidationError
+	if errors.As(err, &verr) {
+		d.Error = l.T("error.phone")
+		s.render(w, r, http.StatusUnprocessableEntity, "lookup", s.newPage(r, "lookup.title", d))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.NewURL = "/customers/new?" + url.Values{"kind": {"person"}, "phone": {formatPhoneQuery(number)}}.Encode()
+	switch len(found) {
+	case 0:
+		s.redirect(w, r, d.NewURL)
+		return
+	case 1:
+		s.redirect(w, r, recordURL(store.Customers, found[0].ID))
+		return
+	}
+	for _, rec := range found {
+		row := searchRow{Title: rec.Title(), URL: recordURL(store.Customers, rec.ID)}
+		kind, _ := store.Customers.Field("kind")
+		row.Sub = append(row.Sub, l.T(store.Customers.ChoiceKey(kind, rec.Values.Str("kind"))), rec.Values.Str("province"))
+		d.Matches = append(d.Matches, row)
+	}
+	s.render(w, r, http.StatusOK, "lookup", s.newPage(r, "lookup.title", d))
+}
