@@ -241,8 +241,12 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 		return "", nil, &ValidationError{Fields: map[string]Msg{"phone": {Key: "error.phone"}}}
 	}
 	m := Customers
+	// "phone <> ''" repeats the partial index's condition: SQLite uses a
+	// partial index only when the query implies its WHERE, and without it
+	// the lookup scanned the whole table (23 ms instead of 0.02 ms at
+	// 100,000 customers).
 	rows, err := s.reader.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM customers t WHERE t.deleted_at IS NULL AND t.id IN ("+
-		"SELECT id FROM customers WHERE phone = ? UNION SELECT record_id FROM customers_phones WHERE number = ?) ORDER BY t.sort_key, t.id LIMIT 50",
+		"SELECT id FROM customers WHERE phone = ? AND phone <> '' UNION SELECT record_id FROM customers_phones WHERE number = ?) ORDER BY t.sort_key, t.id LIMIT 50",
 		number, number)
 	if err != nil {
 		return number, nil, fmt.Errorf("lookup %s: %w", number, err)

@@ -70,7 +70,12 @@ const seed1, seed2 = 0x4b4f4249, 0x44454d4f
 // an empty database, as the system actor, and reports progress lines to
 // progress (which may be nil). Records belong to the first administrator
 // if there is one. Creation times spread over the last three years.
-func Generate(ctx context.Context, st *store.Store, size string, progress io.Writer) (Summary, error) {
+//
+// It writes in batches of a few thousand rows, each in its own
+// transaction, so that a running server stays responsive; a run that
+// fails or is cancelled half-way leaves the batches written so far, and
+// says so.
+func Generate(ctx context.Context, st *store.Store, size string, progress io.Writer) (sum Summary, err error) {
 	sz, ok := Sizes[size]
 	if !ok {
 		return Summary{}, fmt.Errorf("unknown demo size %q: say small or large", size)
@@ -88,7 +93,11 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 	}
 	g := newGen(owner)
 	start := time.Now()
-	var sum Summary
+	defer func() {
+		if err != nil && sum.Customers() > 0 {
+			err = fmt.Errorf("%w (the database now holds part of the demo set: start again with a new file)", err)
+		}
+	}()
 
 	if err := g.customers(ctx, st, sys, sz, progress, start, &sum); err != nil {
 		return sum, err
