@@ -56,10 +56,7 @@ func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Valu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		vals := make(Values, len(m.Fields))
-		for j := range m.Fields {
-			vals[m.Fields[j].Name] = emptyValue(m.Fields[j].Kind)
-		}
+		vals := m.NewValues()
 		var created time.Time
 		for k, v := range in {
 			if k == CreatedAtKey {

@@ -186,10 +186,7 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 			errs.Add("role", "error.choice")
 			return nil, nil, errs
 		}
-		vals := Values{}
-		for i := range Customers.Fields {
-			vals[Customers.Fields[i].Name] = emptyValue(Customers.Fields[i].Kind)
-		}
+		vals := Customers.NewValues()
 		vals["kind"], vals["stage"], vals["title"] = "company", "customer", title
 		if owner.Valid {
 			vals["owner_id"] = owner.Int64

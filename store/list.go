@@ -95,8 +95,16 @@ func (m *Module) sortColumn(name string) (string, error) {
 			return SortKeyField, nil
 		}
 	}
+	if _, ok := m.fields[f.Name+keySuffix]; ok {
+		return f.Name + keySuffix, nil
+	}
 	return f.Name, nil
 }
+
+// keySuffix names the hidden companion column of a sortable text field
+// that holds its Turkish collation key (province → province_key), filled
+// by the engine on every write.
+const keySuffix = "_key"
 
 // Sortable says whether a list can sort by the field.
 func (m *Module) Sortable(name string) bool {

@@ -33,13 +33,13 @@ func (s *Store) ListColumns(ctx context.Context, a *Actor, m *Module, list strin
 }
 
 // Columnable says whether a list can show the field as a column: any field
-// but long texts, phone lists and the hidden sort key, plus created_at.
+// but long texts, phone lists and internal keys, plus created_at.
 func (m *Module) Columnable(name string) bool {
 	if name == "created_at" {
 		return true
 	}
 	f, ok := m.Field(name)
-	return ok && f.Kind != LongText && f.Kind != PhoneList && f.Name != SortKeyField
+	return ok && f.Kind != LongText && f.Kind != PhoneList && !f.Internal
 }
 
 // SetListColumns saves the actor's column choice; an empty choice goes

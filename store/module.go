@@ -38,6 +38,9 @@ type Field struct {
 	Label string // catalogue key; "field.<module>.<name>" when empty
 
 	Required bool
+	// Default is the value a new record starts with (a Choice's usual
+	// choice), shown preselected in forms.
+	Default  string
 	Choices  []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
 	Ref      string   // Ref: the module key it points to ("users" for people of the firm)
 	Max      int      // Text, LongText: the longest value in characters
@@ -52,6 +55,9 @@ type Field struct {
 	Filter bool // the list offers a filter on it
 	// Computed fields are filled by the module's hooks, never by input.
 	Computed bool
+	// Internal fields are the program's own (collation keys): never shown,
+	// listed, exported or served by the API.
+	Internal bool
 	// Parent marks the Ref to the record this one belongs to (an asset's
 	// customer): lists leave out records whose parent is in the recycle bin.
 	Parent bool
@@ -183,6 +189,9 @@ func register(m *Module) *Module {
 		}
 		if f.Kind == Ref && f.Ref == "" {
 			panic("store: ref field without target: " + m.Key + "." + f.Name)
+		}
+		if f.Internal && !f.Computed {
+			panic("store: an internal field must be computed: " + m.Key + "." + f.Name)
 		}
 		if f.Sort && (f.Kind.numeric() || f.Kind.side()) {
 			panic("store: only text-like columns can sort: " + m.Key + "." + f.Name)

@@ -126,10 +126,7 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 	if err := authorize(a, m.Key, "create"); err != nil {
 		return nil, err
 	}
-	vals := Values{}
-	for i := range m.Fields {
-		vals[m.Fields[i].Name] = emptyValue(m.Fields[i].Kind)
-	}
+	vals := m.NewValues()
 	for k, v := range in {
 		vals[k] = v
 	}

@@ -457,3 +457,31 @@ func TestParseJSON(t *testing.T) {
 		t.Error("a computed field was taken from input")
 	}
 }
+
+func TestSortByProvinceIsTurkish(t *testing.T) {
+	st := newTestStore(t)
+	a := ActorFor(mustAdmin(t, st))
+	ctx := context.Background()
+	for _, p := range []string{"Zonguldak", "İzmir", "Çanakkale", "Isparta", "Ankara", "Şanlıurfa", "Sakarya", "Uşak", "Ordu"} {
+		mustCreate(t, st, a, Customers, person("A", p, Values{"province": p}))
+	}
+	var got []string
+	q := ListQuery{Sort: "province", Limit: 4}
+	for {
+		p, err := st.List(ctx, a, Customers, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			got = append(got, r.Values.Str("province"))
+		}
+		if p.Next == "" {
+			break
+		}
+		q.Cursor = p.Next
+	}
+	want := []string{"Ankara", "Çanakkale", "Isparta", "İzmir", "Ordu", "Sakarya", "Şanlıurfa", "Uşak", "Zonguldak"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("by province: %v\nwant %v", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"net/url"
 	"strconv"
@@ -305,6 +306,32 @@ func (f *Field) parseJSON(raw json.RawMessage) (any, *Msg) {
 	return f.parseText(s)
 }
 
+// NewValues returns the values a new record of m starts with: every field
+// empty but for its declared default.
+func (m *Module) NewValues() Values {
+	v := Values{}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		v[f.Name] = emptyValue(f.Kind)
+		if f.Default != "" {
+			v[f.Name] = f.Default
+		}
+	}
+	return v
+}
+
+// Check runs the module's rules on a copy of the values and adds what it
+// finds to errs, after any problems already there (the first problem of a
+// field wins). A form that failed to parse shows every problem at once, not
+// the parse errors first and the missing fields on the next try.
+func (m *Module) Check(v Values, errs *ValidationError) {
+	c := make(Values, len(v))
+	for k, x := range v {
+		c[k] = x
+	}
+	m.check(c, errs)
+}
+
 // isEmpty says whether a value counts as not given for Required.
 func isEmpty(v any) bool {
 	switch x := v.(type) {
@@ -343,6 +370,12 @@ func (m *Module) check(v Values, errs *ValidationError) {
 	}
 	if m.Prepare != nil {
 		m.Prepare(v, errs)
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if key := f.Name + keySuffix; f.Sort && m.fields[key] != nil {
+			v[key] = hex.EncodeToString(tr.SortKey(v.Str(f.Name)))
+		}
 	}
 	for i := range m.Fields {
 		f := &m.Fields[i]

@@ -405,12 +405,11 @@ func (o apiObject) MarshalJSON() ([]byte, error) {
 }
 
 // apiFields are the fields a module shows in the API: every declared
-// field, computed ones like display_name included, except the internal
-// sort key.
+// field, computed ones like display_name included, except internal keys.
 func apiFields(m *store.Module) []*store.Field {
 	out := make([]*store.Field, 0, len(m.Fields))
 	for i := range m.Fields {
-		if m.Fields[i].Name == store.SortKeyField {
+		if m.Fields[i].Internal {
 			continue
 		}
 		out = append(out, &m.Fields[i])

@@ -220,8 +220,10 @@ func TestAPICreatePerson(t *testing.T) {
 	if fmt.Sprint(rec["tags"]) != "[vip toptan]" || fmt.Sprint(rec["phones"]) != "[map[label:iş number:+902125551212]]" {
 		t.Errorf("tags %v, phones %v", rec["tags"], rec["phones"])
 	}
-	if _, ok := rec[store.SortKeyField]; ok {
-		t.Error("the internal sort key is shown")
+	for _, f := range store.Customers.Fields {
+		if _, ok := rec[f.Name]; ok && f.Internal {
+			t.Errorf("the internal field %s is shown", f.Name)
+		}
 	}
 	for _, name := range []string{"created_at", "updated_at"} {
 		s, _ := rec[name].(string)
@@ -266,11 +268,11 @@ func apiKeys(rec map[string]any) string {
 }
 
 // apiWantKeys are the keys a record of m has in the API: id, the times
-// and every declared field except the internal sort key.
+// and every declared field except the internal ones.
 func apiWantKeys(m *store.Module) string {
 	keys := []string{"id", "created_at", "updated_at"}
 	for _, f := range m.Fields {
-		if f.Name != store.SortKeyField {
+		if !f.Internal {
 			keys = append(keys, f.Name)
 		}
 	}
@@ -725,7 +727,7 @@ func TestAPIOpenAPIFromDeclarations(t *testing.T) {
 		}
 		for _, f := range m.Fields {
 			p, _ := props[f.Name].(map[string]any)
-			if f.Name == store.SortKeyField {
+			if f.Internal {
 				continue
 			}
 			typ := fmt.Sprint(p["type"])

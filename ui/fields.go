@@ -38,6 +38,7 @@ type formField struct {
 	Error    string
 	Hint     string
 	Group    string // discriminator group, "" for common fields
+	Focus    bool   // the first field to fix
 }
 
 // inputFor maps a field kind to the input a person uses.
@@ -88,7 +89,10 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 		case store.Province:
 			ff.Options = provinceOptions(v.Str(f.Name))
 		case store.PhoneList:
-			ff.Phones = append(v.Phones(f.Name), store.PhoneEntry{}) // one empty row to add a number
+			for _, p := range v.Phones(f.Name) {
+				ff.Phones = append(ff.Phones, store.PhoneEntry{Label: p.Label, Number: tr.FormatPhone(p.Number)})
+			}
+			ff.Phones = append(ff.Phones, store.PhoneEntry{}) // one empty row to add a number
 		case store.Bool:
 			ff.Checked, _ = v[f.Name].(bool)
 		case store.Ref:
@@ -100,8 +104,6 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 			}
 		case store.Tags:
 			ff.Hint = l.T("form.tags_hint")
-		case store.Date:
-			ff.Hint = l.T("form.date_hint")
 		}
 		out = append(out, ff)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"kobicrm/store"
+	"kobicrm/ui/i18n"
 )
 
 // The generic record pages: one set of handlers serves every declared
@@ -43,7 +44,19 @@ func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
 			s.pickParent(w, r, m, parent)
 			return
 		}
-		vals, _ := m.ParseForm(q) // presets; problems show when saving
+		// A new record starts from the declared defaults, owned by whoever
+		// creates it; the query may preset fields (kind, stage, the phone
+		// of a caller, an asset's customer). Problems show when saving.
+		vals := m.NewValues()
+		if _, ok := m.Field("owner_id"); ok {
+			vals["owner_id"] = state(r).user.ID
+		}
+		presets, _ := m.ParseForm(q)
+		for k, v := range presets {
+			if q.Has(k) {
+				vals[k] = v
+			}
+		}
 		raw := url.Values{}
 		for k, v := range q {
 			raw[k] = v
@@ -57,6 +70,7 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 		st := state(r)
 		vals, errs := m.ParseForm(r.PostForm)
 		if err := errs.Err(); err != nil {
+			m.Check(vals, errs) // every problem at once, the missing fields too
 			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, 0, vals, r.PostForm, errs)
 			return
 		}
@@ -80,7 +94,7 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 				return
 			}
 		}
-		s.addFlash(r, "ok", "record.created")
+		s.addFlash(r, "ok", "record.added")
 		s.redirect(w, r, recordURL(m, rec.ID))
 	}
 }
@@ -104,6 +118,7 @@ func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
 		}
 		vals, errs := m.ParseForm(r.PostForm)
 		if err := errs.Err(); err != nil {
+			m.Check(vals, errs)
 			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, id, vals, r.PostForm, errs)
 			return
 		}
@@ -184,6 +199,9 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 				ff.Phones = nil
 				labels, numbers := raw[ff.Name+"_label"], raw[ff.Name+"_number"]
 				for j, n := range numbers {
+					if strings.TrimSpace(n) == "" {
+						continue // the empty row to add a number is added once below
+					}
 					p := store.PhoneEntry{Number: n}
 					if j < len(labels) {
 						p.Label = labels[j]
@@ -194,6 +212,9 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 			case "checkbox":
 				ff.Checked = raw.Get(ff.Name) != ""
 			case "select":
+				if !raw.Has(ff.Name) {
+					continue // not typed: keep the value's own selection
+				}
 				v := raw.Get(ff.Name)
 				for j := range ff.Options {
 					ff.Options[j].Selected = ff.Options[j].Value == v
@@ -209,14 +230,26 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 		}
 	}
 	if verr != nil {
-		d.Message = l.T("form.fix_errors")
+		// Name the fields to fix, in form order, and put the cursor in the
+		// first one.
+		var labels []string
+		for i := range d.Fields {
+			if d.Fields[i].Error != "" {
+				if len(labels) == 0 {
+					d.Fields[i].Focus = true
+				}
+				labels = append(labels, d.Fields[i].Label)
+			}
+		}
+		for f := range verr.Fields {
+			if !containsField(d.Fields, f) {
+				labels = append(labels, f) // a field the form does not show
+			}
+		}
+		d.Message = l.T("form.fix_errors", strings.Join(labels, ", "))
 	}
-	title := "record.new"
-	if id > 0 {
-		title = "record.edit"
-	}
-	p := s.newPage(r, title, d)
-	p.Title = l.T(title, l.T(m.Label))
+	p := s.newPage(r, m.Label, d)
+	p.Title = formTitle(l, m, vals, id, refs, raw)
 	s.render(w, r, status, "form", p)
 }
 
@@ -420,7 +453,35 @@ func (s *Server) pickParent(w http.ResponseWriter, r *http.Request, m *store.Mod
 				URL: "/" + m.Key + "/new?" + url.Values{f.Name: {strconv.FormatInt(rec.ID, 10)}}.Encode()})
 		}
 	}
-	p := s.newPage(r, "record.new", d)
-	p.Title = st.locale.T("record.new", st.locale.T(m.Label))
+	p := s.newPage(r, m.Key+".new", d)
 	s.render(w, r, http.StatusOK, "pick", p)
+}
+
+func containsField(fields []formField, name string) bool {
+	for _, f := range fields {
+		if f.Name == name || strings.HasPrefix(name, f.Name+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// formTitle names what the form does: "Yeni kurumsal müşteri", "Yeni aday
+// (kişi)", or "Düzenle: <name>".
+func formTitle(l *i18n.Locale, m *store.Module, vals store.Values, id int64, refs map[string]string, raw url.Values) string {
+	if id > 0 {
+		name := vals.Str(m.TitleField)
+		if raw != nil || name == "" {
+			return l.T("record.edit", l.T(m.Label))
+		}
+		return l.T("record.edit", name)
+	}
+	if m.Discriminator != "" {
+		prefix := m.Key
+		if m == store.Customers && vals.Str("stage") == "lead" {
+			prefix = "leads"
+		}
+		return l.T(prefix + ".new_" + vals.Str(m.Discriminator))
+	}
+	return l.T(m.Key + ".new") // every module's catalogue has "<module>.new"
 }

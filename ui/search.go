@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"kobicrm/store"
 )
@@ -23,8 +24,9 @@ type searchRow struct {
 }
 
 type searchData struct {
-	Query  string
-	Groups []searchGroup
+	Query    string
+	TooShort bool
+	Groups   []searchGroup
 }
 
 // search is the global search: names, phone numbers in any format, e-mail,
@@ -34,7 +36,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
 	l := st.locale
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	d := &searchData{Query: q}
+	d := &searchData{Query: q, TooShort: q != "" && utf8.RuneCountInString(q) < 2}
 	groups, err := s.store.Search(r.Context(), st.actor, q, 10)
 	if err != nil {
 		s.serverError(w, r, err)

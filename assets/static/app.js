@@ -24,11 +24,21 @@
     }
   });
 
-  // The bulk bar asks before deleting the ticked records.
+  // The bulk bar shows only the input the chosen action needs, and asks
+  // before deleting the ticked records.
+  function showBulkInputs(action) {
+    var owner = document.getElementById("bulk-owner");
+    var tag = document.getElementById("bulk-tag");
+    if (owner) { owner.hidden = action !== "assign"; }
+    if (tag) { tag.hidden = action !== "tag"; }
+  }
   var bulk = document.getElementById("bulk-form");
   if (bulk) {
+    var chosen = document.getElementById("bulk-action");
+    showBulkInputs(chosen ? chosen.value : "");
     bulk.addEventListener("change", function (ev) {
       if (ev.target.id === "bulk-action") {
+        showBulkInputs(ev.target.value);
         if (ev.target.value === "delete") {
           bulk.setAttribute("data-confirm", bulk.getAttribute("data-delete-confirm") || "?");
         } else {

@@ -28,7 +28,7 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 1
+const Version = 2
 
 // Size is how much a demo set holds.
 type Size struct {

@@ -23,6 +23,7 @@ CREATE TABLE customers (
     email          TEXT    NOT NULL DEFAULT '',
     phone          TEXT    NOT NULL DEFAULT '',
     province       TEXT    NOT NULL DEFAULT '',
+    province_key   TEXT    NOT NULL DEFAULT '',
     district       TEXT    NOT NULL DEFAULT '',
     address        TEXT    NOT NULL DEFAULT '',
     postal_code    TEXT    NOT NULL DEFAULT '',
@@ -39,6 +40,7 @@ CREATE INDEX customers_name     ON customers (sort_key, id) WHERE deleted_at IS 
 CREATE INDEX customers_kind     ON customers (kind, sort_key, id) WHERE deleted_at IS NULL;
 CREATE INDEX customers_stage    ON customers (stage, sort_key, id) WHERE deleted_at IS NULL;
 CREATE INDEX customers_province ON customers (province, sort_key, id) WHERE deleted_at IS NULL;
+CREATE INDEX customers_province_order ON customers (province_key, id) WHERE deleted_at IS NULL;
 CREATE INDEX customers_owner    ON customers (owner_id, sort_key, id) WHERE deleted_at IS NULL;
 CREATE INDEX customers_created  ON customers (created_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX customers_updated  ON customers (updated_at, id) WHERE deleted_at IS NULL;
