@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -140,8 +139,8 @@ type SearchGroup struct {
 }
 
 // Search looks for q across every module, through the actor's scope, and
-// returns the hits grouped by module in declaration order, each group
-// sorted the Turkish way by title.
+// returns the hits grouped by module in declaration order, each group in
+// Turkish name order.
 func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) ([]SearchGroup, error) {
 	match := matchQuery(q)
 	if match == "" {
@@ -159,18 +158,20 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 		if len(recs) == 0 {
 			continue
 		}
-		sort.SliceStable(recs, func(i, j int) bool { return tr.Compare(recs[i].Title(), recs[j].Title()) < 0 })
 		groups = append(groups, SearchGroup{Module: m, Hits: recs, More: more})
 	}
 	return groups, nil
 }
 
 // searchModule returns up to limit live records of m matching the FTS
-// query, best matches first.
+// query. The hits are shown in Turkish name order, so no relevance rank
+// is computed: ranking every match with bm25 cost about 2 ms per module
+// for a common surname, while taking the first matches lets FTS5 stop
+// early. A search with more hits than shown links to the module's list.
 func (s *Store) searchModule(ctx context.Context, m *Module, match string, limit int) ([]*Record, bool, error) {
 	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
-		" JOIN (SELECT rowid / ? AS id, rank FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ? ORDER BY rank LIMIT ?) hit ON hit.id = t.id" +
-		" WHERE t.deleted_at IS NULL ORDER BY hit.rank LIMIT ?"
+		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT rowid / ? FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ? LIMIT ?)" +
+		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
 	rows, err := s.reader.QueryContext(ctx, q, searchModules, match, searchModules, m.SearchID, limit*4+1, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
@@ -254,4 +255,12 @@ func (s *Store) Reindex(ctx context.Context, m *Module) error {
 		return fmt.Errorf("reindex %s: %w", m.Key, err)
 	}
 	return nil
+}
+
+// titleOrder is the column that puts records in Turkish name order.
+func (m *Module) titleOrder() string {
+	if _, ok := m.fields[SortKeyField]; ok {
+		return SortKeyField
+	}
+	return m.TitleField
 }

@@ -42,8 +42,16 @@ func benchCache() (string, error) {
 		return path, nil
 	}
 	ctx := context.Background()
-	tmp := path + ".building"
-	_ = os.Remove(tmp)
+	// Built under a name of its own and renamed when complete, so a
+	// parallel run (the store package's benchmarks share the cache) never
+	// sees half a database.
+	f, err := os.CreateTemp(os.TempDir(), name+".*.building")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
 	st, err := store.Open(ctx, tmp)
 	if err != nil {
 		return "", err
@@ -110,6 +118,18 @@ func benchSetup(b *testing.B) {
 	if bench.err != nil {
 		b.Fatalf("benchmark setup: %v", bench.err)
 	}
+}
+
+// TestMain removes the benchmarks' working copy of the demo database.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.st != nil {
+		bench.st.Close()
+	}
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
