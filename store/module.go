@@ -40,10 +40,10 @@ type Field struct {
 	Required bool
 	// Default is the value a new record starts with (a Choice's usual
 	// choice), shown preselected in forms.
-	Default  string
-	Choices  []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
-	Ref      string   // Ref: the module key it points to ("users" for people of the firm)
-	Max      int      // Text, LongText: the longest value in characters
+	Default string
+	Choices []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
+	Ref     string   // Ref: the module key it points to ("users" for people of the firm)
+	Max     int      // Text, LongText: the longest value in characters
 
 	// Group ties a field to one value of the module's Discriminator, such
 	// as the person-only fields of a customer. Empty: the field is common.
