@@ -88,7 +88,7 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 		return nil, err
 	}
 	m := Customers
-	rows, err := s.reader.QueryContext(ctx, `
+	rows, err := s.reads.query(ctx, `
 		SELECT cc.role, cc.company_id = ?, `+m.selectList("t")+`
 		FROM customer_contacts cc
 		JOIN customers t ON t.id = CASE WHEN cc.company_id = ? THEN cc.person_id ELSE cc.company_id END
@@ -242,7 +242,7 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 	// partial index only when the query implies its WHERE, and without it
 	// the lookup scanned the whole table (23 ms instead of 0.02 ms at
 	// 100,000 customers).
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM customers t WHERE t.deleted_at IS NULL AND t.id IN ("+
+	rows, err := s.reads.query(ctx, "SELECT "+m.selectList("t")+" FROM customers t WHERE t.deleted_at IS NULL AND t.id IN ("+
 		"SELECT id FROM customers WHERE phone = ? AND phone <> '' UNION SELECT record_id FROM customers_phones WHERE number = ?) ORDER BY t.sort_key, t.id LIMIT 50",
 		number, number)
 	if err != nil {
@@ -269,7 +269,7 @@ func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field str
 	if !ok || f.Kind != Ref {
 		return nil, fmt.Errorf("%w: %s has no reference %q", ErrBadQuery, child.Key, field)
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+child.selectList("t")+" FROM "+child.Table+" t WHERE t."+f.Name+
+	rows, err := s.reads.query(ctx, "SELECT "+child.selectList("t")+" FROM "+child.Table+" t WHERE t."+f.Name+
 		" = ? AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT ?", parentID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)

@@ -166,7 +166,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 		" ORDER BY t." + col + " " + dir + ", t.id " + dir + " LIMIT ?"
 	args = append(args, limit+1)
 
-	rows, err := s.reader.QueryContext(ctx, query, args...)
+	rows, err := s.reads.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", m.Key, err)
 	}
@@ -188,7 +188,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 		last := page.Records[limit-1]
 		page.Next = encodeCursor(cursor{V: sortValue(last, col), ID: last.ID})
 	}
-	if err := s.loadSides(ctx, s.reader, m, page.Records, q.Phones); err != nil {
+	if err := s.loadSides(ctx, s.reads, m, page.Records, q.Phones); err != nil {
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, page.Records); err != nil {

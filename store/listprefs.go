@@ -16,7 +16,7 @@ func (s *Store) ListColumns(ctx context.Context, a *Actor, m *Module, list strin
 		return nil, err
 	}
 	var cols string
-	err := s.reader.QueryRowContext(ctx, "SELECT columns FROM list_columns WHERE user_id = ? AND list = ?", a.UserID, list).Scan(&cols)
+	err := s.reads.queryRow(ctx, "SELECT columns FROM list_columns WHERE user_id = ? AND list = ?", a.UserID, list).Scan(&cols)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -75,7 +75,7 @@ func (s *Store) SavedViews(ctx context.Context, a *Actor, list string) ([]SavedV
 	if a == nil || a.UserID == 0 {
 		return nil, nil
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT id, name, query FROM saved_views WHERE user_id = ? AND list = ? ORDER BY name", a.UserID, list)
+	rows, err := s.reads.query(ctx, "SELECT id, name, query FROM saved_views WHERE user_id = ? AND list = ? ORDER BY name", a.UserID, list)
 	if err != nil {
 		return nil, fmt.Errorf("saved views: %w", err)
 	}
@@ -143,7 +143,7 @@ func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
 	if err := authorize(a, "users", "read"); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY name")
+	rows, err := s.reads.query(ctx, "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("active users: %w", err)
 	}

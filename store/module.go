@@ -91,7 +91,9 @@ type Module struct {
 	// it normalises, fills computed fields and adds rules across fields.
 	Prepare func(v Values, errs *ValidationError)
 
-	fields map[string]*Field
+	fields  map[string]*Field
+	cols    []*Field // prepareColumns
+	selectT string
 }
 
 // Values are a record's field values by field name: string for text-like
@@ -206,6 +208,7 @@ func register(m *Module) *Module {
 	if _, ok := m.fields[m.TitleField]; !ok {
 		panic("store: module without a title field: " + m.Key)
 	}
+	m.prepareColumns()
 	registry[m.Key] = m
 	registryOrder = append(registryOrder, m.Key)
 	return m

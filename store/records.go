@@ -34,25 +34,31 @@ type Change struct {
 }
 
 // columns are the module's own columns, in declaration order; side-table
-// kinds have none.
-func (m *Module) columns() []*Field {
-	var out []*Field
-	for i := range m.Fields {
-		if !m.Fields[i].Kind.side() {
-			out = append(out, &m.Fields[i])
-		}
+// kinds have none. The list is made once, when the module is registered.
+func (m *Module) columns() []*Field { return m.cols }
+
+// selectList is the module's columns for a SELECT, each prefixed with
+// the table alias "t" that every query of the engine uses.
+func (m *Module) selectList(alias string) string {
+	if alias != "t" {
+		panic("store: queries alias the module's table as t")
 	}
-	return out
+	return m.selectT
 }
 
-func (m *Module) selectList(alias string) string {
+// prepareColumns fills the column caches at registration.
+func (m *Module) prepareColumns() {
+	m.cols = nil
 	var b strings.Builder
-	b.WriteString(alias + ".id")
-	for _, f := range m.columns() {
-		b.WriteString(", " + alias + "." + f.Name)
+	b.WriteString("t.id")
+	for i := range m.Fields {
+		if !m.Fields[i].Kind.side() {
+			m.cols = append(m.cols, &m.Fields[i])
+			b.WriteString(", t." + m.Fields[i].Name)
+		}
 	}
-	b.WriteString(", " + alias + ".created_at, " + alias + ".updated_at, " + alias + ".deleted_at")
-	return b.String()
+	b.WriteString(", t.created_at, t.updated_at, t.deleted_at")
+	m.selectT = b.String()
 }
 
 type scanner interface{ Scan(...any) error }
@@ -62,15 +68,20 @@ func (m *Module) scan(row scanner) (*Record, error) {
 	r := &Record{Module: m, Values: make(Values, len(m.Fields))}
 	dest := make([]any, 0, len(cols)+4)
 	dest = append(dest, &r.ID)
+	// One backing array per kind of holder instead of one allocation per
+	// column: a list page scans fifty rows of thirty columns.
 	holders := make([]any, len(cols))
+	strs := make([]string, len(cols))
+	nums := make([]sql.NullInt64, len(cols))
+	bools := make([]bool, len(cols))
 	for i, f := range cols {
 		switch {
 		case f.Kind.numeric():
-			holders[i] = new(sql.NullInt64)
+			holders[i] = &nums[i]
 		case f.Kind == Bool:
-			holders[i] = new(bool)
+			holders[i] = &bools[i]
 		default:
-			holders[i] = new(string)
+			holders[i] = &strs[i]
 		}
 		dest = append(dest, holders[i])
 	}
@@ -310,7 +321,7 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 	if deleted {
 		cond = "deleted_at IS NOT NULL"
 	}
-	rec, err := m.scan(s.reader.QueryRowContext(ctx,
+	rec, err := m.scan(s.reads.queryRow(ctx,
 		"SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t."+cond, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -319,7 +330,7 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 		return nil, fmt.Errorf("get %s %d: %w", m.Key, id, err)
 	}
 	recs := []*Record{rec}
-	if err := s.loadSides(ctx, s.reader, m, recs, true); err != nil {
+	if err := s.loadSides(ctx, s.reads, m, recs, true); err != nil {
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, recs); err != nil {
@@ -419,7 +430,7 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
 			table, col = target.Table, target.TitleField
 		}
 		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
-		rows, err := s.reader.QueryContext(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN "+in, ids...)
+		rows, err := s.reads.query(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN "+in, ids...)
 		if err != nil {
 			return fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
 		}

@@ -172,7 +172,7 @@ func (s *Store) searchModule(ctx context.Context, m *Module, match string, limit
 	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
 		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT rowid / ? FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ? LIMIT ?)" +
 		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
-	rows, err := s.reader.QueryContext(ctx, q, searchModules, match, searchModules, m.SearchID, limit*4+1, limit+1)
+	rows, err := s.reads.query(ctx, q, searchModules, match, searchModules, m.SearchID, limit*4+1, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}

@@ -62,7 +62,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 	id := sessionID(token)
 	var created, seen string
 	var u User
-	err := s.reader.QueryRowContext(ctx, `
+	err := s.reads.queryRow(ctx, `
 		SELECT s.created_at, s.last_seen_at,
 		       u.id, u.email, u.name, u.is_admin, u.active, u.lang, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id

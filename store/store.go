@@ -24,6 +24,7 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	reads  *readStmts // prepared statements on reader
 
 	stopMaintenance context.CancelFunc
 	maintenanceDone chan struct{}
@@ -84,7 +85,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		reader.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
-	return &Store{path: path, writer: writer, reader: reader}, nil
+	return &Store{path: path, writer: writer, reader: reader,
+		reads: &readStmts{db: reader, m: map[string]*sql.Stmt{}}}, nil
 }
 
 // Path is the database file the store was opened on.
@@ -104,6 +106,7 @@ func (s *Store) Close() error {
 		if cerr := s.Checkpoint(ctx); cerr != nil {
 			err = cerr
 		}
+		s.reads.close()
 		err = errors.Join(err, s.reader.Close(), s.writer.Close())
 	})
 	return err
@@ -152,7 +155,7 @@ func (s *Store) maintain(ctx context.Context, sessionLimit time.Duration) {
 // "ok" for a sound file.
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
-	if err := s.reader.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+	if err := s.reads.queryRow(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return "", fmt.Errorf("integrity check: %w", err)
 	}
 	return res, nil

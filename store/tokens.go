@@ -85,7 +85,7 @@ func (s *Store) Tokens(ctx context.Context, a *Actor) ([]Token, error) {
 	if err := authorize(a, "profile", "read"); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx,
+	rows, err := s.reads.query(ctx,
 		"SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", a.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
@@ -146,7 +146,7 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 	var id int64
 	var used sql.NullString
 	var u User
-	err := s.reader.QueryRowContext(ctx, `
+	err := s.reads.queryRow(ctx, `
 		SELECT t.id, t.last_used_at,
 		       u.id, u.email, u.name, u.is_admin, u.active, u.lang, u.created_at, u.updated_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id

@@ -54,7 +54,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 // page leads to the setup form.
 func (s *Store) HasUsers(ctx context.Context) (bool, error) {
 	var n int
-	if err := s.reader.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM users)").Scan(&n); err != nil {
+	if err := s.reads.queryRow(ctx, "SELECT EXISTS (SELECT 1 FROM users)").Scan(&n); err != nil {
 		return false, fmt.Errorf("count users: %w", err)
 	}
 	return n == 1, nil
@@ -173,7 +173,7 @@ func validLang(l string) bool {
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	email, _ = normEmail(email)
 	var hash string
-	row := s.reader.QueryRowContext(ctx,
+	row := s.reads.queryRow(ctx,
 		"SELECT password_hash, "+userColumns+" FROM users WHERE email = ?", email)
 	var u User
 	err := row.Scan(&hash, &u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
@@ -195,7 +195,7 @@ func (s *Store) UserByID(ctx context.Context, a *Actor, id int64) (*User, error)
 	if err := authorize(a, "users", "read"); err != nil {
 		return nil, err
 	}
-	u, err := scanUser(s.reader.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	u, err := scanUser(s.reads.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -211,7 +211,7 @@ func (s *Store) UserByEmail(ctx context.Context, a *Actor, email string) (*User,
 		return nil, err
 	}
 	email, _ = normEmail(email)
-	u, err := scanUser(s.reader.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", email))
+	u, err := scanUser(s.reads.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -275,7 +275,7 @@ func (s *Store) ChangePassword(ctx context.Context, a *Actor, keepSession, curre
 		return err
 	}
 	var hash, email, name string
-	err := s.reader.QueryRowContext(ctx, "SELECT password_hash, email, name FROM users WHERE id = ?", a.UserID).
+	err := s.reads.queryRow(ctx, "SELECT password_hash, email, name FROM users WHERE id = ?", a.UserID).
 		Scan(&hash, &email, &name)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)

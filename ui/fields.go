@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"html"
 	"html/template"
 	"strconv"
 	"strings"
@@ -170,6 +171,52 @@ type cell struct {
 	URL   template.URL
 	Chips []string
 	HTML  template.HTML
+}
+
+// render writes the cell as escaped HTML. Lists render their cells here
+// rather than in the template: a list page has hundreds of cells, and
+// html/template looks up every field of every cell by reflection.
+func (c cell) render() template.HTML {
+	var b strings.Builder
+	switch {
+	case c.HTML != "":
+		b.WriteString(`<div class="md">`)
+		b.WriteString(string(c.HTML))
+		b.WriteString(`</div>`)
+	case len(c.Chips) > 0:
+		for _, chip := range c.Chips {
+			b.WriteString(`<span class="chip">`)
+			b.WriteString(html.EscapeString(chip))
+			b.WriteString(`</span> `)
+		}
+	case c.URL != "":
+		b.WriteString(`<a href="`)
+		b.WriteString(html.EscapeString(string(c.URL)))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(c.Text))
+		b.WriteString(`</a>`)
+	default:
+		b.WriteString(html.EscapeString(c.Text))
+	}
+	return template.HTML(b.String()) // every piece escaped above
+}
+
+// optionsHTML writes <option> elements, escaped, for selects with many
+// options (81 provinces) that would otherwise cost a template walk each.
+func optionsHTML(opts []option) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(`"`)
+		if o.Selected {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>`)
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString(`</option>`)
+	}
+	return template.HTML(b.String()) // every piece escaped above
 }
 
 // recordURL is where a record's page is.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -53,12 +54,13 @@ type listRow struct {
 	ID    int64
 	URL   string
 	Cells []cell
+	HTML  template.HTML // the whole <tr>, rendered (see cell.render)
 }
 
 type filterInput struct {
 	Name    string
 	Label   string
-	Options []option // nil: a free text input
+	Options template.HTML // "": a free text input
 	Value   string
 }
 
@@ -90,8 +92,9 @@ type listData struct {
 	Filtered    bool
 	ColumnsAll  []columnChoice
 	Views       []viewLink
-	Query       string // the list's query without the cursor, for saving a view
-	Users       []option
+	Query       string        // the list's query without the cursor, for saving a view
+	Users       template.HTML // the owner <option>s of the bulk bar
+	SelectLabel string
 	Error       string
 }
 
@@ -165,7 +168,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 		return nil, err
 	}
 	d := &listData{Spec: spec, Search: lq.Search, CreatedFrom: lq.CreatedFrom, CreatedTo: lq.CreatedTo,
-		Sort: lq.Sort, Desc: lq.Desc, Users: users}
+		Sort: lq.Sort, Desc: lq.Desc, Users: optionsHTML(users), SelectLabel: l.T("bulk.select")}
 	base := cleanQuery(q)
 	d.Query = base.Encode()
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
@@ -185,6 +188,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 			row.Cells = append(row.Cells, columnCell(l, m, name, rec))
 		}
 		row.Cells[0].URL = template.URL(row.URL)
+		row.HTML = listRowHTML(row, d.SelectLabel)
 		d.Rows = append(d.Rows, row)
 	}
 	if page.Next != "" {
@@ -200,14 +204,14 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 		fi := filterInput{Name: f.Name, Label: l.T(m.LabelKey(f)), Value: q.Get(f.Name)}
 		switch f.Kind {
 		case store.Choice:
-			fi.Options = choiceOptions(l, m, f, fi.Value, true)
+			fi.Options = optionsHTML(choiceOptions(l, m, f, fi.Value, true))
 		case store.Province:
-			fi.Options = provinceOptions(fi.Value)
+			fi.Options = optionsHTML(provinceOptions(fi.Value))
 		case store.Ref:
 			if f.Ref != "users" {
 				continue // reached through the parent's page, not a list filter
 			}
-			fi.Options = selectOptions(users, fi.Value, true)
+			fi.Options = optionsHTML(selectOptions(users, fi.Value, true))
 		}
 		d.Filters = append(d.Filters, fi)
 	}
@@ -371,4 +375,21 @@ func (s *Server) viewDelete(spec *listSpec) http.HandlerFunc {
 		s.addFlash(r, "ok", "views.deleted")
 		s.redirect(w, r, "/"+spec.Key)
 	}
+}
+
+// listRowHTML renders one list row: the bulk checkbox and the cells.
+func listRowHTML(row listRow, selectLabel string) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<tr><td class="sel"><input type="checkbox" name="ids" value="`)
+	b.WriteString(strconv.FormatInt(row.ID, 10))
+	b.WriteString(`" aria-label="`)
+	b.WriteString(html.EscapeString(selectLabel))
+	b.WriteString(`"></td>`)
+	for _, c := range row.Cells {
+		b.WriteString(`<td>`)
+		b.WriteString(string(c.render()))
+		b.WriteString(`</td>`)
+	}
+	b.WriteString(`</tr>`)
+	return template.HTML(b.String()) // every piece escaped here or in render
 }
