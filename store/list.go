@@ -28,6 +28,10 @@ type ListQuery struct {
 	Cursor      string
 	// Deleted lists the recycle bin instead of the live records.
 	Deleted bool
+	// Fields, when set, are the only fields read: a list page shows six
+	// of thirty. The title, the discriminator and the sort column are
+	// always read; the records' Values hold nothing else.
+	Fields []string
 	// Phones loads the phone lists too, which lists leave out by default
 	// (the JSON API shows every field of every record).
 	Phones bool
@@ -142,8 +146,9 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 		if match == "" {
 			return &Page{}, nil
 		}
-		where = append(where, "t.id IN (SELECT rowid / ? FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ?)")
-		args = append(args, searchModules, match, searchModules, m.SearchID)
+		lo, hi := searchRange(m)
+		where = append(where, searchIn+")")
+		args = append(args, lo, match, lo, hi)
 	}
 	op, dir := ">", "ASC"
 	if q.Desc {
@@ -161,7 +166,8 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 	if !q.Deleted {
 		join = m.parentJoin("t")
 	}
-	query := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + join +
+	cols := m.listColumns(q.Fields, col)
+	query := "SELECT " + selectColumns(cols) + " FROM " + m.Table + " t" + join +
 		" WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY t." + col + " " + dir + ", t.id " + dir + " LIMIT ?"
 	args = append(args, limit+1)
@@ -172,7 +178,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 	}
 	var recs []*Record
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := m.scanColumns(rows, cols)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list %s: %w", m.Key, err)
@@ -188,7 +194,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 		last := page.Records[limit-1]
 		page.Next = encodeCursor(cursor{V: sortValue(last, col), ID: last.ID})
 	}
-	if err := s.loadSides(ctx, s.reads, m, page.Records, q.Phones); err != nil {
+	if err := s.loadSides(ctx, s.reads, m, page.Records, q.Phones, q.Fields...); err != nil {
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, page.Records); err != nil {
@@ -272,4 +278,23 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 		args = append(args, timeText(d.In(time.UTC)))
 	}
 	return where, args, nil
+}
+
+// listColumns are the columns a list reads: all of them, or the asked-for
+// fields plus what every list needs.
+func (m *Module) listColumns(fields []string, sortCol string) []*Field {
+	if len(fields) == 0 {
+		return m.columns()
+	}
+	want := map[string]bool{m.TitleField: true, m.Discriminator: true, sortCol: true}
+	for _, f := range fields {
+		want[f] = true
+	}
+	var cols []*Field
+	for _, f := range m.columns() {
+		if want[f.Name] {
+			cols = append(cols, f)
+		}
+	}
+	return cols
 }

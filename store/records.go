@@ -46,6 +46,17 @@ func (m *Module) selectList(alias string) string {
 	return m.selectT
 }
 
+// selectColumns is selectList for some of the columns.
+func selectColumns(cols []*Field) string {
+	var b strings.Builder
+	b.WriteString("t.id")
+	for _, f := range cols {
+		b.WriteString(", t." + f.Name)
+	}
+	b.WriteString(", t.created_at, t.updated_at, t.deleted_at")
+	return b.String()
+}
+
 // prepareColumns fills the column caches at registration.
 func (m *Module) prepareColumns() {
 	m.cols = nil
@@ -64,8 +75,12 @@ func (m *Module) prepareColumns() {
 type scanner interface{ Scan(...any) error }
 
 func (m *Module) scan(row scanner) (*Record, error) {
-	cols := m.columns()
-	r := &Record{Module: m, Values: make(Values, len(m.Fields))}
+	return m.scanColumns(row, m.columns())
+}
+
+// scanColumns reads a row selected with selectColumns(cols).
+func (m *Module) scanColumns(row scanner, cols []*Field) (*Record, error) {
+	r := &Record{Module: m, Values: make(Values, len(cols)+2)}
 	dest := make([]any, 0, len(cols)+4)
 	dest = append(dest, &r.ID)
 	// One backing array per kind of holder instead of one allocation per
@@ -339,8 +354,9 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 	return rec, nil
 }
 
-// loadSides fills tags (and, when phones is set, phone lists) for records.
-func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Record, phones bool) error {
+// loadSides fills tags (and, when phones is set, phone lists) for records;
+// only fields if any are named.
+func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Record, phones bool, only ...string) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -353,6 +369,9 @@ func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Rec
 	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
 	for i := range m.Fields {
 		f := &m.Fields[i]
+		if len(only) > 0 && !contains(only, f.Name) {
+			continue
+		}
 		table := sideTable(m, f)
 		switch {
 		case f.Kind == Tags:

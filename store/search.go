@@ -11,14 +11,28 @@ import (
 )
 
 // The search index is one FTS5 table for every module. Its rowid packs the
-// record id and the module's SearchID (rowid = id*searchModules + SearchID),
-// so an entry is found and replaced by rowid without a lookup table. It is
+// module's SearchID into the high bits and the record id into the low 40
+// (rowid = SearchID<<40 | id), so an entry is found and replaced by rowid
+// without a lookup table, and each module's entries are one rowid range
+// that FTS5 seeks to instead of walking every module's matches. It is
 // contentless: it stores only the index, and the body is our own folded
 // text, so "ISPARTA", "ısparta" and "Isparta" meet, as do "cicekci" and
 // "Çiçekçi" (FTS5's own folding never maps ı to i).
-const searchModules = 64
+const (
+	searchModules = 64 // SearchIDs are 1..63
+	searchIDBits  = 40 // record ids up to a trillion
+)
 
-func searchRowID(m *Module, id int64) int64 { return id*searchModules + int64(m.SearchID) }
+func searchRowID(m *Module, id int64) int64 { return int64(m.SearchID)<<searchIDBits | id }
+
+// searchRange is the first and last rowid of a module's entries.
+func searchRange(m *Module) (lo, hi int64) {
+	lo = int64(m.SearchID) << searchIDBits
+	return lo, lo + 1<<searchIDBits - 1
+}
+
+// searchIn is the SQL condition "t.id is among the module's matches".
+const searchIn = "t.id IN (SELECT rowid - ? FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
 
 // searchBody is the folded text a record is found by.
 func searchBody(m *Module, v Values) string {
@@ -170,9 +184,10 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 // early. A search with more hits than shown links to the module's list.
 func (s *Store) searchModule(ctx context.Context, m *Module, match string, limit int) ([]*Record, bool, error) {
 	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
-		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT rowid / ? FROM search_fts WHERE search_fts MATCH ? AND rowid % ? = ? LIMIT ?)" +
+		" WHERE t.deleted_at IS NULL AND " + searchIn + " LIMIT ?)" +
 		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
-	rows, err := s.reads.query(ctx, q, searchModules, match, searchModules, m.SearchID, limit*4+1, limit+1)
+	lo, hi := searchRange(m)
+	rows, err := s.reads.query(ctx, q, lo, match, lo, hi, limit*4+1, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}

@@ -122,13 +122,19 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 		st := state(r)
 		q := r.URL.Query()
 		lq := listQuery(spec, q)
+		chosen, err := s.listColumns(r, spec)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		lq.Fields = chosen
 		page, err := s.store.List(r.Context(), st.actor, spec.Module, lq)
 		status := http.StatusOK
 		if errors.Is(err, store.ErrBadQuery) {
 			// A hand-edited or outdated link: show the list unfiltered with a
 			// note instead of an error page.
 			status = http.StatusBadRequest
-			page, err = s.store.List(r.Context(), st.actor, spec.Module, store.ListQuery{Filters: spec.Fixed, Limit: 50})
+			page, err = s.store.List(r.Context(), st.actor, spec.Module, store.ListQuery{Filters: spec.Fixed, Limit: 50, Fields: chosen})
 			if err == nil {
 				page.Next = ""
 			}
@@ -137,7 +143,7 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		data, err := s.listData(r, spec, q, lq, page)
+		data, err := s.listData(r, spec, q, lq, page, chosen)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -149,20 +155,27 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 	}
 }
 
-func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq store.ListQuery, page *store.Page) (*listData, error) {
-	st := state(r)
-	l := st.locale
+// listColumns are the columns the person chose for the list, or its
+// default, the title first.
+func (s *Server) listColumns(r *http.Request, spec *listSpec) ([]string, error) {
 	m := spec.Module
-	chosen, err := s.store.ListColumns(r.Context(), st.actor, m, spec.Key)
+	chosen, err := s.store.ListColumns(r.Context(), state(r).actor, m, spec.Key)
 	if err != nil {
 		return nil, err
 	}
 	if len(chosen) == 0 {
 		chosen = defaultColumns(spec)
 	}
-	if chosen[0] != m.TitleField {
+	if len(chosen) == 0 || chosen[0] != m.TitleField {
 		chosen = append([]string{m.TitleField}, without(chosen, m.TitleField)...)
 	}
+	return chosen, nil
+}
+
+func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq store.ListQuery, page *store.Page, chosen []string) (*listData, error) {
+	st := state(r)
+	l := st.locale
+	m := spec.Module
 	users, err := s.userOptions(r)
 	if err != nil {
 		return nil, err

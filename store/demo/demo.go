@@ -28,7 +28,7 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 2
+const Version = 3
 
 // Size is how much a demo set holds.
 type Size struct {
