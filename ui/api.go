@@ -548,6 +548,9 @@ func (s *Server) apiStoreError(w http.ResponseWriter, r *http.Request, err error
 
 // apiServerError logs err and answers 500 without internals.
 func (s *Server) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		return
+	}
 	s.log.Error("API request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	s.apiError(w, r, http.StatusInternalServerError, "api.internal")
 }

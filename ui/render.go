@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -214,8 +216,18 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 // serverError logs err with the request and shows the 500 page; people see
 // no internals.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		return
+	}
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	s.renderError(w, r, http.StatusInternalServerError)
+}
+
+// clientGone says whether err only means that the browser went away (a
+// closed tab, a reload) before the answer was ready: nobody waits for a
+// reply, and it is no fault of the server's worth an error in the log.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
 }
 
 // form is a submitted form on its way back to the person: the values they
