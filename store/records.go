@@ -159,17 +159,14 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 	if f, ok := m.fields["owner_id"]; ok && f.Kind == Ref && vals["owner_id"] == nil && a.UserID > 0 {
 		vals["owner_id"] = a.UserID
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", m.Key, err)
-	}
-	defer tx.Rollback()
-	rec, err := s.insert(ctx, tx, m, vals)
+	var rec *Record
+	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		rec, err = s.insert(ctx, tx, m, vals)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("create %s: %w", m.Key, err)
 	}
 	return rec, nil
 }
@@ -485,17 +482,15 @@ func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Va
 	if err := authorize(a, m.Key, "edit"); err != nil {
 		return nil, nil, err
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
-	}
-	defer tx.Rollback()
-	rec, changes, err := s.update(ctx, tx, m, id, in)
+	var rec *Record
+	var changes []Change
+	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		rec, changes, err = s.update(ctx, tx, m, id, in)
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
 	}
 	return rec, changes, nil
 }
@@ -574,24 +569,18 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 	if err := authorize(a, m.Key, action); err != nil {
 		return err
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", action, m.Key, err)
-	}
-	defer tx.Rollback()
-	for _, id := range ids {
-		res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" SET deleted_at = ? WHERE id = ? AND "+cond, value, id)
-		if err != nil {
-			return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
+	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" SET deleted_at = ? WHERE id = ? AND "+cond, value, id)
+			if err != nil {
+				return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s %s: %w", action, m.Key, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // Purge removes records from the recycle bin for good, with everything

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -160,12 +161,16 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	if match == "" {
 		return nil, nil
 	}
+	hits, err := s.searchHits(ctx, match, perModule*4+1)
+	if err != nil {
+		return nil, err
+	}
 	var groups []SearchGroup
 	for _, m := range Modules() {
-		if authorize(a, m.Key, "read") != nil {
+		if authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
 			continue
 		}
-		recs, more, err := s.searchModule(ctx, m, match, perModule)
+		recs, more, err := s.searchModule(ctx, m, hits[m.SearchID], perModule)
 		if err != nil {
 			return nil, err
 		}
@@ -177,17 +182,50 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	return groups, nil
 }
 
-// searchModule returns up to limit live records of m matching the FTS
-// query. The hits are shown in Turkish name order, so no relevance rank
-// is computed: ranking every match with bm25 cost about 2 ms per module
-// for a common surname, while taking the first matches lets FTS5 stop
-// early. A search with more hits than shown links to the module's list.
-func (s *Store) searchModule(ctx context.Context, m *Module, match string, limit int) ([]*Record, bool, error) {
+// maxSearchHits bounds one search's pass over the index; past it (a
+// two-letter prefix matching half the firm) the lists do the rest.
+const maxSearchHits = 2000
+
+// searchHits runs the FTS query once for every module and returns up to
+// perModule record ids of each module by SearchID. One pass matters: a
+// prefix query merges the doclists of every term with that prefix, which
+// was most of a search's time when each module ran its own.
+func (s *Store) searchHits(ctx context.Context, match string, perModule int) (map[int][]int64, error) {
+	rows, err := s.reads.query(ctx, "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?", match, maxSearchHits)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := map[int][]int64{}
+	for rows.Next() {
+		var rowid int64
+		if err := rows.Scan(&rowid); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		sid := int(rowid >> searchIDBits)
+		if len(hits[sid]) < perModule {
+			hits[sid] = append(hits[sid], rowid&(1<<searchIDBits-1))
+		}
+	}
+	return hits, closeRows(rows, "search")
+}
+
+// searchModule returns up to limit live records of m among the ids the
+// index found. The hits are shown in Turkish name order, so no relevance
+// rank is computed: ranking every match with bm25 cost about 2 ms per
+// module for a common surname. A search with more hits than shown links to
+// the module's list.
+func (s *Store) searchModule(ctx context.Context, m *Module, ids []int64, limit int) ([]*Record, bool, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, false, err
+	}
+	// The ids go in as one JSON array, so the statement's text is the same
+	// for every search and stays prepared.
 	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
-		" WHERE t.deleted_at IS NULL AND " + searchIn + " LIMIT ?)" +
+		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT value FROM json_each(?))" +
 		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
-	lo, hi := searchRange(m)
-	rows, err := s.reads.query(ctx, q, lo, match, lo, hi, limit*4+1, limit+1)
+	rows, err := s.reads.query(ctx, q, string(list), limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}

@@ -24,7 +24,8 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
-	reads  *readStmts // prepared statements on reader
+	reads  *readStmts   // prepared statements on reader
+	writes *groupWriter // group commit on writer
 
 	stopMaintenance context.CancelFunc
 	maintenanceDone chan struct{}
@@ -40,7 +41,7 @@ var pragmas = []string{
 	"synchronous(NORMAL)",
 	"foreign_keys(ON)",
 	"temp_store(MEMORY)",
-	"cache_size(-16000)",
+	"cache_size(-4000)", // KiB per connection, outside the Go heap
 }
 
 func dsn(path string, extra ...string) string {
@@ -86,7 +87,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 	return &Store{path: path, writer: writer, reader: reader,
-		reads: &readStmts{db: reader, m: map[string]*sql.Stmt{}}}, nil
+		reads:  &readStmts{db: reader, m: map[string]*sql.Stmt{}},
+		writes: newGroupWriter(writer)}, nil
 }
 
 // Path is the database file the store was opened on.
@@ -101,6 +103,7 @@ func (s *Store) Close() error {
 			s.stopMaintenance()
 			<-s.maintenanceDone
 		}
+		s.writes.close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if cerr := s.Checkpoint(ctx); cerr != nil {
