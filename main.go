@@ -80,9 +80,15 @@ func run(args []string) error {
 		cmd, rest := args[0], args[1:]
 		switch cmd {
 		case "version":
+			if len(rest) > 0 {
+				return extraArgs(cmd, rest)
+			}
 			fmt.Printf("kobicrm %s (schema %d, %s, %s/%s)\n", version, store.SchemaVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
 		case "help":
+			if len(rest) > 0 {
+				return extraArgs(cmd, rest)
+			}
 			fmt.Print(usage)
 			return nil
 		case "backup":
@@ -99,6 +105,12 @@ func run(args []string) error {
 		}
 	}
 	return serveCmd(args)
+}
+
+// extraArgs refuses arguments after a command that takes none.
+func extraArgs(cmd string, rest []string) error {
+	fmt.Fprintf(os.Stderr, "kobicrm %s: unexpected argument %q\n\n%s", cmd, rest[0], usage)
+	return errUsage
 }
 
 // newFlags makes a flag set that prints the usage and reports errUsage.
@@ -246,7 +258,12 @@ func serveCmd(args []string) error {
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
-	fmt.Println("stopped; the database file is complete on its own.")
+	if st.SelfContained() {
+		fmt.Println("stopped; the database file is complete on its own.")
+	} else {
+		fmt.Printf("stopped; another program is still reading the database, so part of the data is in %s-wal:\n"+
+			"keep it beside the .db file (SQLite moves it in the next time the database is opened).\n", path)
+	}
 	return nil
 }
 
@@ -359,7 +376,7 @@ func backupCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Backup(ctx, out); err != nil {
+	if err := st.Backup(ctx, store.SystemActor(), out); err != nil {
 		return err
 	}
 	fmt.Printf("backup written to %s\n", out)

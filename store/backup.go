@@ -8,12 +8,16 @@ import (
 	"os"
 )
 
-// Backup writes a consistent copy of the database to dest with VACUUM INTO,
+// Backup writes a consistent copy of the database to dest with VACUUM INTO
+// (an administrator's or the command line's job: the copy holds everything),
 // while the server goes on serving. It runs on the writer connection, so
 // writers wait for the moment of the copy and the copy holds every
 // committed write. The copy is written under a temporary name, checked,
 // and linked into place, so dest never names a half-written file.
-func (s *Store) Backup(ctx context.Context, dest string) error {
+func (s *Store) Backup(ctx context.Context, a *Actor, dest string) error {
+	if err := authorize(a, "backup", "admin"); err != nil {
+		return err
+	}
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", dest)
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -66,6 +66,59 @@ func (s *Store) AddContact(ctx context.Context, a *Actor, companyID, personID in
 	return tx.Commit()
 }
 
+// CreateContactPerson creates a person and links them to a company with a
+// role, in one transaction: either both happen or neither, so a refused
+// link never leaves a stray person behind to be created twice.
+func (s *Store) CreateContactPerson(ctx context.Context, a *Actor, companyID int64, in Values, role string) (*Record, error) {
+	if err := authorize(a, Customers.Key, "create"); err != nil {
+		return nil, err
+	}
+	if role == "" {
+		role = "authorized"
+	}
+	vals := Customers.NewValues()
+	for k, v := range in {
+		vals[k] = v
+	}
+	if vals["owner_id"] == nil && a.UserID > 0 {
+		vals["owner_id"] = a.UserID
+	}
+	var rec *Record
+	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		errs := &ValidationError{}
+		if vals.Str("kind") != "person" {
+			errs.Add("kind", "error.contact_person")
+		}
+		if !contains(ContactRoles, role) {
+			errs.Add("role", "error.choice")
+		}
+		var kind string
+		err := tx.QueryRowContext(ctx, "SELECT kind FROM customers WHERE id = ? AND deleted_at IS NULL", companyID).Scan(&kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("contact person: %w", err)
+		}
+		if kind != "company" {
+			errs.Add("company_id", "error.contact_company")
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if rec, err = s.insert(ctx, tx, Customers, vals); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
+			companyID, rec.ID, role, timeText(now()))
+		return wrap(err, "link contact person")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
 // RemoveContact ends a person's link to a company.
 func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID int64) error {
 	if err := authorize(a, Customers.Key, "edit"); err != nil {
@@ -82,7 +135,7 @@ func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID
 }
 
 // Contacts returns the live contact links of a customer: a company's
-// people, or the companies a person works for, sorted by name.
+// people, or the companies a person works for, newest link first.
 func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Contact, error) {
 	if err := authorize(a, Customers.Key, "read"); err != nil {
 		return nil, err
@@ -93,7 +146,7 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 		FROM customer_contacts cc
 		JOIN customers t ON t.id = CASE WHEN cc.company_id = ? THEN cc.person_id ELSE cc.company_id END
 		WHERE (cc.company_id = ? OR cc.person_id = ?) AND t.deleted_at IS NULL
-		ORDER BY t.sort_key, t.id`, customerID, customerID, customerID, customerID)
+		ORDER BY cc.created_at DESC, t.sort_key`, customerID, customerID, customerID, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("contacts of %d: %w", customerID, err)
 	}

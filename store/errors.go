@@ -12,6 +12,9 @@ var (
 	ErrForbidden      = errors.New("forbidden")
 	ErrBadCredentials = errors.New("wrong e-mail or password")
 	ErrSetupDone      = errors.New("setup is already done")
+	// ErrConflict: the record changed since the caller read it; saving
+	// would silently undo somebody else's edit.
+	ErrConflict = errors.New("the record was changed by someone else")
 )
 
 // Msg is a message for a person: a locale catalogue key and its arguments.

@@ -121,10 +121,17 @@ func (m *Module) Sortable(name string) bool {
 // last row's (sort value, id), so a page deep in the list costs what the
 // first does, and no page counts the whole table.
 func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Page, error) {
-	if err := authorize(a, m.Key, "read"); err != nil {
+	action := "read"
+	if q.Deleted {
+		action = "admin" // the recycle bin is the administrators'
+	}
+	if err := authorize(a, m.Key, action); err != nil {
 		return nil, err
 	}
 	col, err := m.sortColumn(q.Sort)
+	if q.Deleted && q.Sort == "deleted_at" {
+		col, err = "deleted_at", nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +216,8 @@ func sortValue(r *Record, col string) string {
 		return timeText(r.CreatedAt)
 	case "updated_at":
 		return timeText(r.UpdatedAt)
+	case "deleted_at":
+		return timeText(r.DeletedAt)
 	}
 	return r.Values.Str(col)
 }

@@ -320,8 +320,11 @@ func (s *Store) Get(ctx context.Context, a *Actor, m *Module, id int64) (*Record
 	return s.get(ctx, a, m, id, false)
 }
 
-// GetDeleted returns a record from the recycle bin.
+// GetDeleted returns a record from the recycle bin, for an administrator.
 func (s *Store) GetDeleted(ctx context.Context, a *Actor, m *Module, id int64) (*Record, error) {
+	if err := authorize(a, m.Key, "admin"); err != nil {
+		return nil, err
+	}
 	return s.get(ctx, a, m, id, true)
 }
 
@@ -479,6 +482,14 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
 // validates the whole, and saves what changed. It returns the new record
 // and the change set for the audit trail.
 func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Values) (*Record, []Change, error) {
+	return s.UpdateIfUnchanged(ctx, a, m, id, in, time.Time{})
+}
+
+// UpdateIfUnchanged is Update for someone who read the record at seen
+// (its UpdatedAt then): if it has changed since, nothing is saved and the
+// answer is ErrConflict, so two people editing one customer in the office
+// never overwrite each other unawares. A zero seen skips the check.
+func (s *Store) UpdateIfUnchanged(ctx context.Context, a *Actor, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
 	if err := authorize(a, m.Key, "edit"); err != nil {
 		return nil, nil, err
 	}
@@ -486,7 +497,7 @@ func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Va
 	var changes []Change
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		rec, changes, err = s.update(ctx, tx, m, id, in)
+		rec, changes, err = s.updateSince(ctx, tx, m, id, in, seen)
 		return err
 	})
 	if err != nil {
@@ -496,12 +507,19 @@ func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Va
 }
 
 func (s *Store) update(ctx context.Context, tx *sql.Tx, m *Module, id int64, in Values) (*Record, []Change, error) {
+	return s.updateSince(ctx, tx, m, id, in, time.Time{})
+}
+
+func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
 	old, err := m.scan(tx.QueryRowContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t.deleted_at IS NULL", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("update %s %d: %w", m.Key, id, err)
+	}
+	if !seen.IsZero() && !old.UpdatedAt.Equal(seen.UTC().Truncate(time.Millisecond)) {
+		return nil, nil, ErrConflict
 	}
 	if err := s.loadSides(ctx, tx, m, []*Record{old}, true); err != nil {
 		return nil, nil, err
@@ -560,8 +578,12 @@ func (s *Store) Delete(ctx context.Context, a *Actor, m *Module, ids ...int64) e
 	return s.setDeleted(ctx, a, m, "delete", "deleted_at IS NULL", timeText(now()), ids)
 }
 
-// Restore takes records back out of the recycle bin.
+// Restore takes records back out of the recycle bin; only administrators
+// may, as they look after the bin.
 func (s *Store) Restore(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	if err := authorize(a, m.Key, "admin"); err != nil {
+		return err
+	}
 	return s.setDeleted(ctx, a, m, "restore", "deleted_at IS NOT NULL", nil, ids)
 }
 

@@ -267,7 +267,10 @@ func (m *Module) parentJoin(alias string) string {
 // Reindex rebuilds the search entries of every record of m: after a bulk
 // load that wrote rows without them, which is many times faster than
 // indexing row by row. It reads the table in batches to keep memory flat.
-func (s *Store) Reindex(ctx context.Context, m *Module) error {
+func (s *Store) Reindex(ctx context.Context, a *Actor, m *Module) error {
+	if err := authorize(a, m.Key, "admin"); err != nil {
+		return err
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("reindex %s: %w", m.Key, err)

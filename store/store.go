@@ -30,6 +30,8 @@ type Store struct {
 	stopMaintenance context.CancelFunc
 	maintenanceDone chan struct{}
 	closeOnce       sync.Once
+	// walEmpty records whether Close moved the whole WAL into the .db file.
+	walEmpty bool
 }
 
 // pragmas are set on every pooled connection through the DSN. busy_timeout
@@ -106,8 +108,19 @@ func (s *Store) Close() error {
 		s.writes.close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if cerr := s.Checkpoint(ctx); cerr != nil {
-			err = cerr
+		// Another process (a backup, the command line) may be reading old
+		// frames for a moment; try a few times before giving up.
+		for try := 0; try < 20; try++ {
+			complete, cerr := s.Checkpoint(ctx)
+			if cerr != nil {
+				err = cerr
+				break
+			}
+			if complete {
+				s.walEmpty = true
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 		s.reads.close()
 		err = errors.Join(err, s.reader.Close(), s.writer.Close())
@@ -115,17 +128,22 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Checkpoint copies the WAL into the database file and truncates it.
-func (s *Store) Checkpoint(ctx context.Context) error {
+// Checkpoint copies the WAL into the database file and truncates it. It
+// says whether it could do all of it: a reader in another process that
+// still uses old frames keeps them in the WAL until it is done.
+func (s *Store) Checkpoint(ctx context.Context) (complete bool, err error) {
 	var busy, logFrames, checkpointed int
 	row := s.writer.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	if err := row.Scan(&busy, &logFrames, &checkpointed); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
+		return false, fmt.Errorf("checkpoint: %w", err)
 	}
-	// busy != 0 means a reader in another process still uses old frames;
-	// the next checkpoint finishes the job, so it is not an error here.
-	return nil
+	return busy == 0, nil
 }
+
+// SelfContained says whether the last Close left the .db file complete on
+// its own (the WAL emptied into it). When false, the .db and .db-wal files
+// together hold the data and must be copied together.
+func (s *Store) SelfContained() bool { return s.walEmpty }
 
 // StartMaintenance checkpoints the WAL, lets SQLite refresh its statistics
 // and removes expired sessions every interval, until Close.
@@ -149,7 +167,7 @@ func (s *Store) StartMaintenance(every time.Duration, sessionLimit time.Duration
 }
 
 func (s *Store) maintain(ctx context.Context, sessionLimit time.Duration) {
-	_ = s.Checkpoint(ctx)
+	_, _ = s.Checkpoint(ctx)
 	_, _ = s.writer.ExecContext(ctx, "PRAGMA optimize")
 	_, _ = s.writer.ExecContext(ctx, "DELETE FROM sessions WHERE created_at < ?", timeText(time.Now().Add(-sessionLimit)))
 }

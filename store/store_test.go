@@ -150,7 +150,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	dest := filepath.Join(t.TempDir(), "yedek.db")
-	if err := st.Backup(ctx, dest); err != nil {
+	if err := st.Backup(ctx, SystemActor(), dest); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
 	close(stop)
@@ -175,7 +175,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	if _, err := os.Stat(dest + ".partial"); !os.IsNotExist(err) {
 		t.Errorf("the temporary backup file was left behind: %v", err)
 	}
-	if err := st.Backup(ctx, dest); err == nil {
+	if err := st.Backup(ctx, SystemActor(), dest); err == nil {
 		t.Error("backup overwrote an existing file")
 	}
 }

@@ -96,8 +96,9 @@ func (f *Field) parseText(s string) (any, *Msg) {
 		}
 		return d.Format("2006-01-02"), nil
 	case Int, Ref:
+		// Counts (employees) and ids are never negative.
 		n, err := strconv.ParseInt(strings.ReplaceAll(s, ".", ""), 10, 64)
-		if err != nil || (f.Kind == Ref && n <= 0) {
+		if err != nil || n < 0 || (f.Kind == Ref && n == 0) {
 			return bad("error.number")
 		}
 		return n, nil
@@ -224,8 +225,10 @@ func (m *Module) ParseForm(form url.Values) (Values, *ValidationError) {
 }
 
 // ParseJSON reads a JSON object into values for the keys it holds (PATCH
-// semantics: absent keys stay as they are). Unknown and computed keys are
-// refused by name, so a misspelt field never silently does nothing.
+// semantics: absent keys stay as they are). Unknown keys are refused by
+// name, so a misspelt field never silently does nothing; the read-only
+// keys of a record (id, times, computed fields) are passed over, so a
+// record read from the API can be sent back with changes.
 func (m *Module) ParseJSON(obj map[string]json.RawMessage) (Values, *ValidationError) {
 	out := Values{}
 	errs := &ValidationError{}
@@ -285,7 +288,7 @@ func (f *Field) parseJSON(raw json.RawMessage) (any, *Msg) {
 		var n json.Number
 		if err := json.Unmarshal(raw, &n); err == nil {
 			v, err := strconv.ParseInt(string(n), 10, 64)
-			if err != nil || (f.Kind == Ref && v <= 0) {
+			if err != nil || (f.Kind != Money && v < 0) || (f.Kind == Ref && v == 0) {
 				return nil, &Msg{Key: "error.number"}
 			}
 			return v, nil

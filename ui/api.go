@@ -214,11 +214,22 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		vals, verr := m.ParseJSON(obj)
+		// A body that carries the record's updated_at, as read, is saved
+		// only if nobody changed the record since: 409 otherwise.
+		var seen time.Time
+		if raw, ok := obj["updated_at"]; ok {
+			var ts string
+			if json.Unmarshal(raw, &ts) != nil {
+				verr.Add("updated_at", "error.date")
+			} else if seen, err = time.Parse(time.RFC3339Nano, ts); err != nil {
+				verr.Add("updated_at", "error.date")
+			}
+		}
 		if verr.Err() != nil {
 			s.apiValidation(w, r, verr)
 			return
 		}
-		rec, _, err := s.store.Update(r.Context(), st.actor, m, id, vals)
+		rec, _, err := s.store.UpdateIfUnchanged(r.Context(), st.actor, m, id, vals, seen)
 		if err != nil {
 			s.apiStoreError(w, r, err)
 			return
@@ -524,8 +535,8 @@ func (s *Server) apiMethodNotAllowed(w http.ResponseWriter, r *http.Request, all
 	s.apiError(w, r, http.StatusMethodNotAllowed, "api.method")
 }
 
-// apiStoreError maps a store error to its status. A conflict (409) has no
-// store error yet; it gets one when the store learns to report them.
+// apiStoreError maps a store error to its status; 409 is a PATCH of a
+// record that changed since the caller read it.
 func (s *Server) apiStoreError(w http.ResponseWriter, r *http.Request, err error) {
 	if v, ok := store.AsValidation(err); ok {
 		s.apiValidation(w, r, v)
@@ -539,6 +550,8 @@ func (s *Server) apiStoreError(w http.ResponseWriter, r *http.Request, err error
 		s.apiError(w, r, http.StatusForbidden, "api.forbidden")
 	case errors.Is(err, store.ErrBadQuery):
 		s.apiError(w, r, http.StatusBadRequest, "api.bad_query")
+	case errors.Is(err, store.ErrConflict):
+		s.apiError(w, r, http.StatusConflict, "api.conflict")
 	case errors.As(err, &tooBig):
 		s.apiError(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
 	default:

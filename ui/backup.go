@@ -28,7 +28,7 @@ func (s *Server) backupDownload(w http.ResponseWriter, r *http.Request) {
 	defer os.RemoveAll(dir)
 	name := "kobicrm-" + time.Now().Format("2006-01-02-1504") + ".db"
 	tmp := filepath.Join(dir, name)
-	if err := s.store.Backup(r.Context(), tmp); err != nil {
+	if err := s.store.Backup(r.Context(), state(r).actor, tmp); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

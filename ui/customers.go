@@ -168,6 +168,10 @@ func (s *Server) contactRemove(w http.ResponseWriter, r *http.Request) {
 	if rec.Values.Str("kind") == "person" {
 		company, person = other, rec.ID
 	}
+	l := state(r).locale
+	if !s.confirmed(w, r, l.T("contacts.remove_heading"), l.T("contacts.remove_confirm"), recordURL(store.Customers, rec.ID)+"#contacts") {
+		return
+	}
 	if err := s.store.RemoveContact(r.Context(), state(r).actor, company, person); err != nil {
 		s.storeError(w, r, err)
 		return

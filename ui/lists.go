@@ -20,6 +20,7 @@ type listSpec struct {
 	Module   *store.Module
 	TitleKey string
 	Fixed    map[string]string
+	Columns  []string // the default columns, when not the declared list fields
 	New      []link
 	EmptyKey string // what to do when the list is empty
 }
@@ -36,6 +37,7 @@ var (
 		EmptyKey: "customers.empty"}
 	leadsList = &listSpec{Key: "leads", Module: store.Customers, TitleKey: "module.leads",
 		Fixed:    map[string]string{"stage": "lead"},
+		Columns:  []string{"display_name", "kind", "lead_status", "source", "phone", "owner_id", "created_at"},
 		New:      []link{{Label: "leads.new_person", URL: "/customers/new?kind=person&stage=lead"}, {Label: "leads.new_company", URL: "/customers/new?kind=company&stage=lead"}},
 		EmptyKey: "leads.empty"}
 	assetsList = &listSpec{Key: "assets", Module: store.Assets, TitleKey: "module.assets",
@@ -94,6 +96,7 @@ type listData struct {
 	Views       []viewLink
 	Query       string        // the list's query without the cursor, for saving a view
 	Users       template.HTML // the owner <option>s of the bulk bar
+	CanTag      bool          // the module has tags to add in bulk
 	SelectLabel string
 	Error       string
 }
@@ -182,6 +185,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	}
 	d := &listData{Spec: spec, Search: lq.Search, CreatedFrom: lq.CreatedFrom, CreatedTo: lq.CreatedTo,
 		Sort: lq.Sort, Desc: lq.Desc, Users: optionsHTML(users), SelectLabel: l.T("bulk.select")}
+	if f, ok := m.Field("tags"); ok && f.Kind == store.Tags {
+		d.CanTag = true
+	}
 	base := cleanQuery(q)
 	d.Query = base.Encode()
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
@@ -242,6 +248,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 }
 
 func defaultColumns(spec *listSpec) []string {
+	if len(spec.Columns) > 0 {
+		return spec.Columns
+	}
 	var out []string
 	for _, f := range spec.Module.ListFields() {
 		if _, fixed := spec.Fixed[f.Name]; !fixed {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -31,6 +32,7 @@ type formData struct {
 	Groups  []link // links to switch the discriminator on a new record
 	Fields  []formField
 	Hidden  []option // extra hidden inputs (contact_of)
+	Seen    string   // the record's updated_at as shown, for the conflict check
 	Message string
 }
 
@@ -61,7 +63,7 @@ func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
 		for k, v := range q {
 			raw[k] = v
 		}
-		s.renderRecordForm(w, r, http.StatusOK, m, 0, vals, raw, nil)
+		s.renderRecordForm(w, r, http.StatusOK, m, formInput{vals: vals, raw: raw})
 	}
 }
 
@@ -71,28 +73,31 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 		vals, errs := m.ParseForm(r.PostForm)
 		if err := errs.Err(); err != nil {
 			m.Check(vals, errs) // every problem at once, the missing fields too
-			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, 0, vals, r.PostForm, errs)
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, formInput{vals: vals, raw: r.PostForm, errs: errs})
 			return
 		}
-		rec, err := s.store.Create(r.Context(), st.actor, m, vals)
+		// A person created from a company's page is created and linked as
+		// its contact in one step.
+		company, _ := strconv.ParseInt(r.PostFormValue("contact_of"), 10, 64)
+		var rec *store.Record
+		var err error
+		if m == store.Customers && company > 0 {
+			rec, err = s.store.CreateContactPerson(r.Context(), st.actor, company, vals, "authorized")
+		} else {
+			rec, err = s.store.Create(r.Context(), st.actor, m, vals)
+		}
 		if v, ok := store.AsValidation(err); ok {
-			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, 0, vals, r.PostForm, v)
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, formInput{vals: vals, raw: r.PostForm, errs: v})
 			return
 		}
 		if err != nil {
 			s.storeError(w, r, err)
 			return
 		}
-		if m == store.Customers {
-			if company, err := strconv.ParseInt(r.PostFormValue("contact_of"), 10, 64); err == nil && company > 0 {
-				if err := s.store.AddContact(r.Context(), st.actor, company, rec.ID, "authorized"); err != nil {
-					s.storeError(w, r, err)
-					return
-				}
-				s.addFlash(r, "ok", "contacts.added")
-				s.redirect(w, r, recordURL(m, company))
-				return
-			}
+		if rec.Module == store.Customers && company > 0 {
+			s.addFlash(r, "ok", "contacts.added")
+			s.redirect(w, r, recordURL(m, company))
+			return
 		}
 		s.addFlash(r, "ok", "record.added")
 		s.redirect(w, r, recordURL(m, rec.ID))
@@ -105,7 +110,7 @@ func (s *Server) recordEdit(m *store.Module) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		s.renderRecordFormRefs(w, r, http.StatusOK, m, rec.ID, rec.Values, nil, nil, rec.Refs)
+		s.renderRecordForm(w, r, http.StatusOK, m, formInput{id: rec.ID, vals: rec.Values, refs: rec.Refs, seen: rec.UpdatedAt})
 	}
 }
 
@@ -117,14 +122,31 @@ func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
 			return
 		}
 		vals, errs := m.ParseForm(r.PostForm)
+		// The form carries the record's updated_at as it was shown: a save
+		// over somebody else's newer edit is refused, with the typing kept.
+		seen, _ := time.Parse(time.RFC3339Nano, r.PostFormValue("updated_at"))
+		in := formInput{id: id, vals: vals, raw: r.PostForm, errs: errs, seen: seen}
 		if err := errs.Err(); err != nil {
 			m.Check(vals, errs)
-			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, id, vals, r.PostForm, errs)
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, in)
 			return
 		}
-		_, _, err := s.store.Update(r.Context(), state(r).actor, m, id, vals)
+		_, _, err := s.store.UpdateIfUnchanged(r.Context(), state(r).actor, m, id, vals, seen)
 		if v, ok := store.AsValidation(err); ok {
-			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, id, vals, r.PostForm, v)
+			in.errs = v
+			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, in)
+			return
+		}
+		if errors.Is(err, store.ErrConflict) {
+			// Shown the warning, the person may save again on purpose: the
+			// form now carries the current version's time.
+			cur, gerr := s.store.Get(r.Context(), state(r).actor, m, id)
+			if gerr != nil {
+				s.storeError(w, r, gerr)
+				return
+			}
+			in.errs, in.conflict, in.seen = nil, true, cur.UpdatedAt
+			s.renderRecordForm(w, r, http.StatusConflict, m, in)
 			return
 		}
 		if err != nil {
@@ -136,13 +158,23 @@ func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
 	}
 }
 
-func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, m *store.Module, id int64, vals store.Values, raw url.Values, verr *store.ValidationError) {
-	s.renderRecordFormRefs(w, r, status, m, id, vals, raw, verr, nil)
+// formInput is what a record form shows.
+type formInput struct {
+	id       int64 // 0 for a new record
+	vals     store.Values
+	raw      url.Values // what the person typed, shown back as typed
+	errs     *store.ValidationError
+	refs     map[string]string // names of referenced records
+	seen     time.Time         // the record's updated_at when the form was opened
+	conflict bool              // somebody else saved the record meanwhile
 }
 
-// renderRecordFormRefs renders a module's form. raw, when given, is what
-// the person typed, shown back as typed; errors sit beside their fields.
-func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, status int, m *store.Module, id int64, vals store.Values, raw url.Values, verr *store.ValidationError, refs map[string]string) {
+// renderRecordForm renders a module's form; errors sit beside their fields.
+func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, m *store.Module, in formInput) {
+	id, vals, raw, verr, refs := in.id, in.vals, in.raw, in.errs, in.refs
+	if verr != nil && verr.Err() == nil {
+		verr = nil
+	}
 	st := state(r)
 	l := st.locale
 	errs := map[string]string{}
@@ -172,6 +204,9 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	d := &formData{Module: m, ID: id, Action: "/" + m.Key, Cancel: "/" + m.Key}
+	if !in.seen.IsZero() {
+		d.Seen = in.seen.UTC().Format(time.RFC3339Nano)
+	}
 	if id > 0 {
 		d.Action = recordURL(m, id)
 		d.Cancel = d.Action
@@ -186,6 +221,9 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 		if id == 0 {
 			for _, c := range f.Choices {
 				q := withParams(cleanQuery(raw), m.Discriminator, c)
+				if c != "person" {
+					q.Del("contact_of") // only a person can be a company's contact
+				}
 				d.Groups = append(d.Groups, link{Label: m.ChoiceKey(f, c), URL: "/" + m.Key + "/new?" + q.Encode(), Current: c == d.Group})
 			}
 		}
@@ -248,6 +286,9 @@ func (s *Server) renderRecordFormRefs(w http.ResponseWriter, r *http.Request, st
 		}
 		d.Message = l.T("form.fix_errors", strings.Join(labels, ", "))
 	}
+	if in.conflict {
+		d.Message = l.T("record.conflict")
+	}
 	p := s.newPage(r, m.Label, d)
 	p.Title = formTitle(l, m, vals, id, refs, raw)
 	s.render(w, r, status, "form", p)
@@ -279,6 +320,8 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusForbidden)
 	case errors.Is(err, store.ErrBadQuery):
 		s.renderError(w, r, http.StatusBadRequest)
+	case errors.Is(err, store.ErrConflict):
+		s.renderMessage(w, r, http.StatusConflict, "error.409_title", "record.conflict")
 	default:
 		s.serverError(w, r, err)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gorilla/mux"
 
@@ -9,10 +10,10 @@ import (
 )
 
 type binGroup struct {
-	Module *store.Module
-	Label  string
-	Rows   []binRow
-	More   bool
+	Module  *store.Module
+	Label   string
+	Rows    []binRow
+	NextURL string // the module's next page of the bin, "" on the last
 }
 
 type binRow struct {
@@ -22,22 +23,34 @@ type binRow struct {
 	Action    string // the form action prefix: /recycle/{module}/{id}
 }
 
-// recycleBin lists deleted records per module; an administrator restores
-// them or removes them for good.
+// recycleBin lists deleted records per module, the latest deleted first;
+// an administrator restores them or removes them for good. Each module's
+// list pages on (?module=…&cursor=…), so nothing in the bin is out of reach.
 func (s *Server) recycleBin(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
 	l := st.locale
+	only, cursor := r.URL.Query().Get("module"), r.URL.Query().Get("cursor")
 	var groups []binGroup
 	for _, m := range store.Modules() {
-		page, err := s.store.List(r.Context(), st.actor, m, store.ListQuery{Deleted: true, Sort: "updated_at", Desc: true, Limit: 100})
+		if only != "" && m.Key != only {
+			continue
+		}
+		q := store.ListQuery{Deleted: true, Sort: "deleted_at", Desc: true, Limit: 50}
+		if m.Key == only {
+			q.Cursor = cursor
+		}
+		page, err := s.store.List(r.Context(), st.actor, m, q)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.storeError(w, r, err)
 			return
 		}
 		if len(page.Records) == 0 {
 			continue
 		}
-		g := binGroup{Module: m, Label: l.T(m.Label), More: page.Next != ""}
+		g := binGroup{Module: m, Label: l.T(m.Label)}
+		if page.Next != "" {
+			g.NextURL = "/recycle?" + url.Values{"module": {m.Key}, "cursor": {page.Next}}.Encode()
+		}
 		for _, rec := range page.Records {
 			g.Rows = append(g.Rows, binRow{ID: rec.ID, Title: rec.Title(), DeletedAt: l.DateTime(rec.DeletedAt),
 				Action: "/recycle/" + m.Key + "/" + itoa(int(rec.ID))})
