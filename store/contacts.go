@@ -56,14 +56,32 @@ func (s *Store) AddContact(ctx context.Context, a *Actor, companyID, personID in
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `
+	if err := linkContact(ctx, tx, a, companyID, personID, role); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// linkContact links a person to a company (or changes the role) and
+// records it in both records' histories.
+func linkContact(ctx context.Context, tx *sql.Tx, a *Actor, companyID, personID int64, role string) error {
+	_, err := tx.ExecContext(ctx, `
 		INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (company_id, person_id) DO UPDATE SET role = excluded.role`,
 		companyID, personID, role, timeText(now()))
 	if err != nil {
-		return fmt.Errorf("add contact: %w", err)
+		return fmt.Errorf("link contact: %w", err)
 	}
-	return tx.Commit()
+	return auditContact(ctx, tx, a, ActionLink, companyID, personID, role)
+}
+
+// auditContact records a contact link in the company's history and in the
+// person's.
+func auditContact(ctx context.Context, tx *sql.Tx, a *Actor, action string, companyID, personID int64, role string) error {
+	if err := audit(ctx, tx, a, action, Customers, companyID, []Change{{Field: "person_id", New: personID}, {Field: "role", New: role}}); err != nil {
+		return err
+	}
+	return audit(ctx, tx, a, action, Customers, personID, []Change{{Field: "company_id", New: companyID}, {Field: "role", New: role}})
 }
 
 // CreateContactPerson creates a person and links them to a company with a
@@ -106,12 +124,10 @@ func (s *Store) CreateContactPerson(ctx context.Context, a *Actor, companyID int
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		if rec, err = s.insert(ctx, tx, Customers, vals); err != nil {
+		if rec, err = s.insert(ctx, tx, a, Customers, vals); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
-			companyID, rec.ID, role, timeText(now()))
-		return wrap(err, "link contact person")
+		return linkContact(ctx, tx, a, companyID, rec.ID, role)
 	})
 	if err != nil {
 		return nil, err
@@ -124,14 +140,18 @@ func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID
 	if err := authorize(a, Customers.Key, "edit"); err != nil {
 		return err
 	}
-	res, err := s.writer.ExecContext(ctx, "DELETE FROM customer_contacts WHERE company_id = ? AND person_id = ?", companyID, personID)
-	if err != nil {
-		return fmt.Errorf("remove contact: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var role string
+		err := tx.QueryRowContext(ctx, "DELETE FROM customer_contacts WHERE company_id = ? AND person_id = ? RETURNING role",
+			companyID, personID).Scan(&role)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("remove contact: %w", err)
+		}
+		return auditContact(ctx, tx, a, ActionUnlink, companyID, personID, role)
+	})
 }
 
 // Contacts returns the live contact links of a customer: a company's
@@ -252,7 +272,7 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 			}
 			vals["vkn"] = vkn
 		}
-		company, err = s.insert(ctx, tx, Customers, vals)
+		company, err = s.insert(ctx, tx, a, Customers, vals)
 		if v, ok := AsValidation(err); ok {
 			// The new company's fields carry the form's names.
 			out := &ValidationError{}
@@ -264,12 +284,11 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 		if err != nil {
 			return nil, nil, err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
-			company.ID, id, role, timeText(now())); err != nil {
-			return nil, nil, fmt.Errorf("convert lead %d: link company: %w", id, err)
+		if err := linkContact(ctx, tx, a, company.ID, id, role); err != nil {
+			return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
 		}
 	}
-	person, _, err = s.update(ctx, tx, Customers, id, Values{"stage": "customer", "lead_status": "qualified"})
+	person, _, err = s.update(ctx, tx, a, Customers, id, Values{"stage": "customer", "lead_status": "qualified"})
 	if err != nil {
 		return nil, nil, err
 	}

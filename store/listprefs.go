@@ -163,7 +163,7 @@ func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
 // each through the full checks of Update: all succeed or none.
 func (s *Store) BulkUpdate(ctx context.Context, a *Actor, m *Module, ids []int64, in Values) error {
 	return s.bulkEach(ctx, a, m, ids, func(tx *sql.Tx, id int64) error {
-		_, _, err := s.update(ctx, tx, m, id, in)
+		_, _, err := s.update(ctx, tx, a, m, id, in)
 		return err
 	})
 }
@@ -191,7 +191,7 @@ func (s *Store) BulkAddTag(ctx context.Context, a *Actor, m *Module, ids []int64
 		if err := closeRows(rows, "tags"); err != nil {
 			return err
 		}
-		_, _, err = s.update(ctx, tx, m, id, Values{field: append(tags, tag)})
+		_, _, err = s.update(ctx, tx, a, m, id, Values{field: append(tags, tag)})
 		return err
 	})
 }

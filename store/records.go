@@ -162,7 +162,7 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 	var rec *Record
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		rec, err = s.insert(ctx, tx, m, vals)
+		rec, err = s.insert(ctx, tx, a, m, vals)
 		return err
 	})
 	if err != nil {
@@ -172,12 +172,15 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 }
 
 // insert checks and writes a new record inside tx, with its search entry.
-func (s *Store) insert(ctx context.Context, tx *sql.Tx, m *Module, vals Values) (*Record, error) {
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, vals Values) (*Record, error) {
 	rec, err := s.insertRow(ctx, tx, m, vals, time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	if err := indexRecord(ctx, tx, m, rec.ID, vals); err != nil {
+		return nil, err
+	}
+	if err := audit(ctx, tx, a, ActionCreate, m, rec.ID, creationChanges(m, vals)); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -497,7 +500,7 @@ func (s *Store) UpdateIfUnchanged(ctx context.Context, a *Actor, m *Module, id i
 	var changes []Change
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		rec, changes, err = s.updateSince(ctx, tx, m, id, in, seen)
+		rec, changes, err = s.updateSince(ctx, tx, a, m, id, in, seen)
 		return err
 	})
 	if err != nil {
@@ -506,11 +509,11 @@ func (s *Store) UpdateIfUnchanged(ctx context.Context, a *Actor, m *Module, id i
 	return rec, changes, nil
 }
 
-func (s *Store) update(ctx context.Context, tx *sql.Tx, m *Module, id int64, in Values) (*Record, []Change, error) {
-	return s.updateSince(ctx, tx, m, id, in, time.Time{})
+func (s *Store) update(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, id int64, in Values) (*Record, []Change, error) {
+	return s.updateSince(ctx, tx, a, m, id, in, time.Time{})
 }
 
-func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
+func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
 	old, err := m.scan(tx.QueryRowContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t.deleted_at IS NULL", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
@@ -569,6 +572,9 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, m *Module, id int64
 	if err := indexRecord(ctx, tx, m, id, vals); err != nil {
 		return nil, nil, err
 	}
+	if err := audit(ctx, tx, a, ActionUpdate, m, id, changes); err != nil {
+		return nil, nil, err
+	}
 	return &Record{Module: m, ID: id, Values: vals, CreatedAt: old.CreatedAt, UpdatedAt: t.UTC().Truncate(time.Millisecond)}, changes, nil
 }
 
@@ -600,6 +606,9 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 			if n, _ := res.RowsAffected(); n == 0 {
 				return ErrNotFound
 			}
+			if err := audit(ctx, tx, a, action, m, id, nil); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -617,7 +626,7 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 	}
 	defer tx.Rollback()
 	for _, id := range ids {
-		if err := purgeChildren(ctx, tx, m, id); err != nil {
+		if err := purgeChildren(ctx, tx, a, m, id); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM "+m.Table+" WHERE id = ? AND deleted_at IS NOT NULL", id)
@@ -630,6 +639,9 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 		if err := unindexRecord(ctx, tx, m, id); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, a, ActionPurge, m, id, nil); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("purge %s: %w", m.Key, err)
@@ -638,8 +650,9 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 }
 
 // purgeChildren removes the search entries of records that the foreign
-// keys are about to delete with their parent (an asset with its customer).
-func purgeChildren(ctx context.Context, tx *sql.Tx, parent *Module, id int64) error {
+// keys are about to delete with their parent (an asset with its customer),
+// and records their end in their histories.
+func purgeChildren(ctx context.Context, tx *sql.Tx, a *Actor, parent *Module, id int64) error {
 	for _, child := range Modules() {
 		for i := range child.Fields {
 			f := &child.Fields[i]
@@ -664,6 +677,9 @@ func purgeChildren(ctx context.Context, tx *sql.Tx, parent *Module, id int64) er
 			}
 			for _, cid := range ids {
 				if err := unindexRecord(ctx, tx, child, cid); err != nil {
+					return err
+				}
+				if err := audit(ctx, tx, a, ActionPurge, child, cid, nil); err != nil {
 					return err
 				}
 			}

@@ -44,6 +44,7 @@ type customer360 struct {
 	ContactQuery   string
 	ContactResults []contactRow
 	Roles          []option
+	History        []historyRow
 }
 
 func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
@@ -116,6 +117,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 			d.ContactResults = append(d.ContactResults, contactRow{ID: c.ID, Name: c.Title(), URL: recordURL(m, c.ID),
 				Phone: displayCell(l, m, field("phone"), c)})
 		}
+	}
+	if d.History, err = s.history(r, m, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	p := s.newPage(r, "module.customers", d)
 	p.Title = rec.Title()

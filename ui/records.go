@@ -331,7 +331,7 @@ type recordData struct {
 	Module  *store.Module
 	Record  *store.Record
 	Details []detail
-	Parent  *link
+	History []historyRow
 }
 
 // recordShow is the generic record page.
@@ -343,6 +343,11 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		}
 		l := state(r).locale
 		d := &recordData{Module: m, Record: rec, Details: details(l, m, rec)}
+		var err error
+		if d.History, err = s.history(r, m, rec.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		p := s.newPage(r, m.Label, d)
 		p.Title = rec.Title()
 		s.render(w, r, http.StatusOK, "record", p)

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"kobicrm/store"
+	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
+)
+
+// historyRow is one line of a record's history: who did what, when, and
+// each field from what to what.
+type historyRow struct {
+	When    string
+	Actor   string
+	Action  string
+	Changes []historyChange
+}
+
+type historyChange struct {
+	Label string
+	Old   string
+	New   string
+}
+
+// historyLimit is how many entries a record page shows.
+const historyLimit = 50
+
+func (s *Server) history(r *http.Request, m *store.Module, id int64) ([]historyRow, error) {
+	st := state(r)
+	l := st.locale
+	entries, err := s.store.History(r.Context(), st.actor, m, id, historyLimit)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]historyRow, 0, len(entries))
+	for _, e := range entries {
+		row := historyRow{When: l.DateTime(e.At), Actor: e.Actor, Action: l.T("history." + e.Action)}
+		if e.UserID == 0 {
+			row.Actor = l.T("history.system")
+		}
+		for _, c := range e.Changes {
+			row.Changes = append(row.Changes, historyChange{
+				Label: historyLabel(l, m, c.Field),
+				Old:   historyValue(l, m, c.Field, c.Old),
+				New:   historyValue(l, m, c.Field, c.New),
+			})
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// historyLabel names a changed field; the contact links' own keys have
+// labels of their own.
+func historyLabel(l *i18n.Locale, m *store.Module, field string) string {
+	if f, ok := m.Field(field); ok {
+		return l.T(m.LabelKey(f))
+	}
+	return l.T("history.field." + field)
+}
+
+// historyValue shows a recorded value the way the record page would.
+// Values come back from JSON: strings, numbers as float64, lists.
+func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
+	if v == nil {
+		return ""
+	}
+	if field == "role" {
+		return l.T(fmt.Sprint("contact_role.", v))
+	}
+	f, ok := m.Field(field)
+	switch x := v.(type) {
+	case string:
+		if !ok {
+			return x
+		}
+		switch f.Kind {
+		case store.Choice:
+			return l.T(m.ChoiceKey(f, x))
+		case store.Phone:
+			return tr.FormatPhone(x)
+		case store.Date:
+			if t, err := time.ParseInLocation("2006-01-02", x, tr.Istanbul); err == nil {
+				return l.Date(t)
+			}
+		case store.LongText:
+			if len([]rune(x)) > 120 {
+				return string([]rune(x)[:120]) + "…"
+			}
+		}
+		return x
+	case float64:
+		if ok && f.Kind == store.Money {
+			return l.Money(int64(x))
+		}
+		if ok && f.Kind == store.Ref || !ok {
+			return fmt.Sprintf("#%d", int64(x))
+		}
+		return l.Int(int64(x))
+	case bool:
+		if x {
+			return l.T("value.yes")
+		}
+		return l.T("value.no")
+	case []any:
+		var parts []string
+		for _, item := range x {
+			if p, isMap := item.(map[string]any); isMap {
+				parts = append(parts, strings.TrimSpace(fmt.Sprint(tr.FormatPhone(fmt.Sprint(p["number"])), " ", p["label"])))
+				continue
+			}
+			parts = append(parts, fmt.Sprint(item))
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
