@@ -1,18 +1,89 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"time"
+
+	"kobicrm/store"
+	"kobicrm/ui/i18n"
 )
+
+// homeRow is one customer in a section of the home page.
+type homeRow struct {
+	Name       string
+	URL        string
+	Kind       string
+	Stage      string
+	StageValue string // for the badge's colour
+	Province   string
+	Phone      cell
+}
 
 type homeData struct {
 	Today     time.Time
 	OfficeURL string
+	// Empty: the firm has no customers yet, and the page shows how to
+	// start instead of the day's sections.
+	Empty  bool
+	Recent []homeRow // the newest customers, any stage
+	Leads  []homeRow // the newest leads
 }
 
-// home is the "Bugün" page: what the day holds. Until the modules that
-// fill it exist, it tells the new office how to get everyone connected.
+// homeLimit is how many records each section of the home page shows.
+const homeLimit = 8
+
+// homeFields are the only columns the home page reads.
+var homeFields = []string{"display_name", "kind", "stage", "province", "phone"}
+
+// home is the "Bugün" page: what the day holds. A new office sees how to
+// get everyone connected; afterwards it shows quick actions and the
+// newest customers and leads.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	data := homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL}
+	st := state(r)
+	data := &homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL}
+	// The newest customers, read first, also answer whether there are any
+	// at all: no COUNT over the table.
+	recent, err := s.newestCustomers(r.Context(), st.actor, st.locale, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(recent) == 0 {
+		data.Empty = true
+	} else {
+		data.Recent = recent
+		data.Leads, err = s.newestCustomers(r.Context(), st.actor, st.locale, map[string]string{"stage": "lead"})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "home", s.newPage(r, "home.title", data))
+}
+
+// newestCustomers lists the most recently added customers that match the
+// filters, newest first.
+func (s *Server) newestCustomers(ctx context.Context, a *store.Actor, l *i18n.Locale, filters map[string]string) ([]homeRow, error) {
+	m := store.Customers
+	page, err := s.store.List(ctx, a, m, store.ListQuery{
+		Sort: "created_at", Desc: true, Limit: homeLimit, Filters: filters, Fields: homeFields,
+	})
+	if err != nil {
+		return nil, err
+	}
+	field := func(name string) *store.Field { f, _ := m.Field(name); return f }
+	rows := make([]homeRow, 0, len(page.Records))
+	for _, rec := range page.Records {
+		rows = append(rows, homeRow{
+			Name:       rec.Title(),
+			URL:        recordURL(m, rec.ID),
+			Kind:       displayCell(l, m, field("kind"), rec).Text,
+			Stage:      displayCell(l, m, field("stage"), rec).Text,
+			StageValue: rec.Values.Str("stage"),
+			Province:   displayCell(l, m, field("province"), rec).Text,
+			Phone:      displayCell(l, m, field("phone"), rec),
+		})
+	}
+	return rows, nil
 }

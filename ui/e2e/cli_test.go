@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -473,5 +474,122 @@ func waitUntil(t testing.TB, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestCLIStrictArguments: "version" and "help" take no arguments; anything
+// after them is a usage error (stderr, exit 2), not silently ignored.
+func TestCLIStrictArguments(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"version", "extra"},
+		{"version", "-h"},
+		{"help", "extra"},
+		{"help", "version"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r := runBinary(t, nil, "", args...)
+			if r.ExitCode != 2 {
+				t.Errorf("kobicrm %s exited %d, want 2\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.ExitCode, r.Stdout, r.Stderr)
+			}
+			if !strings.Contains(r.Stderr, "Usage:") || !strings.Contains(r.Stderr, args[1]) {
+				t.Errorf("kobicrm %s: stderr does not show the usage and %q:\n%s", strings.Join(args, " "), args[1], r.Stderr)
+			}
+			if r.Stdout != "" {
+				t.Errorf("kobicrm %s wrote to stdout: %q", strings.Join(args, " "), r.Stdout)
+			}
+		})
+	}
+}
+
+// TestCLITokenCreate: "token create" prints the token alone on stdout, so
+// that a script can take it, and the token works against the JSON API of
+// the running server.
+func TestCLITokenCreate(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	newWebClient(t, srv).setup(adminName, adminEmail, adminPassword)
+
+	out, errOut, code := srv.runCLI(t, "", "token", "create", "-email", adminEmail, "-name", "muhasebe betiği")
+	if code != 0 {
+		t.Fatalf("token create exited %d: %s", code, errOut)
+	}
+	token := strings.TrimSuffix(out, "\n")
+	if !strings.HasPrefix(token, "kcrm_") || strings.ContainsAny(token, " \t\r\n") {
+		t.Fatalf("token create printed %q on stdout, want one line starting kcrm_", out)
+	}
+	if strings.Contains(errOut, token) {
+		t.Errorf("the token is also on stderr: %s", errOut)
+	}
+	if !strings.Contains(errOut, adminEmail) {
+		t.Errorf("the note on stderr does not name the user: %s", errOut)
+	}
+
+	get := func(auth string) int {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/customers", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get("Bearer " + token); got != http.StatusOK {
+		t.Errorf("GET /api/v1/customers with the new token: %d, want 200", got)
+	}
+	if got := get("Bearer " + token + "x"); got != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/customers with a wrong token: %d, want 401", got)
+	}
+
+	// An unknown e-mail is refused, and no token is printed.
+	out, errOut, code = srv.runCLI(t, "", "token", "create", "-email", "yok@firma.com.tr")
+	if code != 1 || out != "" || !strings.Contains(errOut, "no user has the e-mail yok@firma.com.tr") {
+		t.Errorf("token create for an unknown e-mail exited %d, stdout %q, stderr %s", code, out, errOut)
+	}
+}
+
+// TestCLIDemo: "demo -size small" fills a fresh database, refuses one that
+// already has customers, and names the sizes when asked for another.
+func TestCLIDemo(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	r := runBinary(t, nil, "", "demo", "-size", "small", "-db", db)
+	if r.ExitCode != 0 {
+		t.Fatalf("demo -size small exited %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	if !strings.Contains(r.Stdout, "demo data written to") {
+		t.Errorf("demo printed %q", r.Stdout)
+	}
+
+	r = runBinary(t, nil, "", "demo", "-size", "small", "-db", db)
+	if r.ExitCode == 0 {
+		t.Fatalf("a second demo run exited 0\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "already has customers") {
+		t.Errorf("a second demo run does not say the database has customers:\n%s", r.Stderr)
+	}
+
+	r = runBinary(t, nil, "", "demo", "-size", "huge", "-db", filepath.Join(t.TempDir(), "huge.db"))
+	if r.ExitCode != 1 && r.ExitCode != 2 {
+		t.Errorf("demo -size huge exited %d, want 1 or 2", r.ExitCode)
+	}
+	if !strings.Contains(r.Stderr, "small") || !strings.Contains(r.Stderr, "large") {
+		t.Errorf("demo -size huge does not name the sizes:\n%s", r.Stderr)
+	}
+
+	// The demo database serves, and its home page shows the newest
+	// customers instead of the first-run card.
+	srv := startServer(t, withDB(db))
+	w := newWebClient(t, srv)
+	w.setup(adminName, adminEmail, adminPassword)
+	if p := w.get("/"); !strings.Contains(p.Body, `id="home-recent"`) || strings.Contains(p.Body, `id="home-empty"`) {
+		t.Errorf("the home page of the demo database does not list the newest customers:\n%s", p.Body)
 	}
 }
