@@ -271,7 +271,7 @@ func serveCmd(args []string) error {
 // about 10 MB even on 100,000 customers (SQLite's cache lives outside it),
 // while every page allocates a few hundred KB that die at once; collecting
 // at four times the live heap instead of twice halves the time spent in the
-// collector, and a 40 MB soft limit on the heap, beside SQLite's 4 MB page
+// collector, and a 32 MB soft limit on the heap, beside SQLite's 2 MB page
 // cache per connection, keeps the whole process under 60 MB.
 // GOGC and GOMEMLIMIT in the environment still decide when set.
 func tuneMemory() {
@@ -279,7 +279,7 @@ func tuneMemory() {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(40 << 20)
+		debug.SetMemoryLimit(32 << 20)
 	}
 }
 

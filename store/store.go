@@ -43,7 +43,7 @@ var pragmas = []string{
 	"synchronous(NORMAL)",
 	"foreign_keys(ON)",
 	"temp_store(MEMORY)",
-	"cache_size(-4000)", // KiB per connection, outside the Go heap
+	"cache_size(-2000)", // KiB per connection, outside the Go heap
 }
 
 func dsn(path string, extra ...string) string {
