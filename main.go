@@ -109,8 +109,24 @@ func run(args []string) error {
 
 // extraArgs refuses arguments after a command that takes none.
 func extraArgs(cmd string, rest []string) error {
-	fmt.Fprintf(os.Stderr, "kobicrm %s: unexpected argument %q\n\n%s", cmd, rest[0], usage)
+	return usageErr("%s: unexpected argument %q", cmd, rest[0])
+}
+
+// usageErr prints what is wrong with the command line, then the usage,
+// and ends the run with exit code 2.
+func usageErr(format string, args ...any) error {
+	fmt.Fprintf(os.Stderr, "kobicrm "+format+"\n\n%s", append(args, usage)...)
 	return errUsage
+}
+
+// findUser looks up the user a command names, with a message a person can
+// act on when there is none.
+func findUser(ctx context.Context, st *store.Store, email string) (*store.User, error) {
+	u, err := st.UserByEmail(ctx, store.SystemActor(), email)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("no user has the e-mail %s", email)
+	}
+	return u, err
 }
 
 // newFlags makes a flag set that prints the usage and reports errUsage.
@@ -363,8 +379,7 @@ func backupCmd(args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		fmt.Fprintf(os.Stderr, "kobicrm backup: name one output file, e.g. kobicrm backup yedek.db\n\n%s", usage)
-		return errUsage
+		return usageErr("backup: name one output file, e.g. kobicrm backup yedek.db")
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *dbFlag)
@@ -392,8 +407,7 @@ func demoCmd(args []string) error {
 		return err
 	}
 	if _, ok := demo.Sizes[*size]; len(rest) > 0 || !ok {
-		fmt.Fprintf(os.Stderr, "kobicrm demo: say -size small or -size large\n\n%s", usage)
-		return errUsage
+		return usageErr("demo: say -size small or -size large")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -416,8 +430,7 @@ func demoCmd(args []string) error {
 
 func userCmd(args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintf(os.Stderr, "kobicrm user: say 'add' or 'passwd'\n\n%s", usage)
-		return errUsage
+		return usageErr("user: say 'add' or 'passwd'")
 	}
 	switch args[0] {
 	case "add":
@@ -425,8 +438,7 @@ func userCmd(args []string) error {
 	case "passwd":
 		return userPasswdCmd(args[1:])
 	default:
-		fmt.Fprintf(os.Stderr, "kobicrm user: unknown command %q\n\n%s", args[0], usage)
-		return errUsage
+		return usageErr("user: unknown command %q", args[0])
 	}
 }
 
@@ -440,8 +452,7 @@ func userAddCmd(args []string) error {
 		return err
 	}
 	if len(rest) > 0 || *email == "" || *name == "" {
-		fmt.Fprintf(os.Stderr, "kobicrm user add: -email and -name are required\n\n%s", usage)
-		return errUsage
+		return usageErr("user add: -email and -name are required")
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *dbFlag)
@@ -475,8 +486,7 @@ func userPasswdCmd(args []string) error {
 		return err
 	}
 	if len(rest) > 0 || *email == "" {
-		fmt.Fprintf(os.Stderr, "kobicrm user passwd: -email is required\n\n%s", usage)
-		return errUsage
+		return usageErr("user passwd: -email is required")
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *dbFlag)
@@ -484,9 +494,7 @@ func userPasswdCmd(args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.UserByEmail(ctx, store.SystemActor(), *email); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no user has the e-mail %s", *email)
-	} else if err != nil {
+	if _, err := findUser(ctx, st, *email); err != nil {
 		return err
 	}
 	pw, again, err := readPassword()
@@ -502,8 +510,7 @@ func userPasswdCmd(args []string) error {
 
 func tokenCmd(args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintf(os.Stderr, "kobicrm token: say 'create'\n\n%s", usage)
-		return errUsage
+		return usageErr("token: say 'create'")
 	}
 	return tokenCreateCmd(args[1:])
 }
@@ -521,8 +528,7 @@ func tokenCreateCmd(args []string) error {
 		return err
 	}
 	if len(rest) > 0 || *email == "" {
-		fmt.Fprintf(os.Stderr, "kobicrm token create: -email is required\n\n%s", usage)
-		return errUsage
+		return usageErr("token create: -email is required")
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *dbFlag)
@@ -530,10 +536,8 @@ func tokenCreateCmd(args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByEmail(ctx, store.SystemActor(), *email)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no user has the e-mail %s", *email)
-	} else if err != nil {
+	u, err := findUser(ctx, st, *email)
+	if err != nil {
 		return err
 	}
 	if !u.Active {

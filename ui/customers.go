@@ -127,22 +127,31 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "customer", p)
 }
 
-// contactAdd links a person and a company from either one's page.
-func (s *Server) contactAdd(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.loadRecord(w, r, store.Customers)
+// contactPair reads a contact form posted on either side's page: the
+// record of the page, and which of the two is the company.
+func (s *Server) contactPair(w http.ResponseWriter, r *http.Request) (rec *store.Record, company, person int64, ok bool) {
+	rec, ok = s.loadRecord(w, r, store.Customers)
 	if !ok {
-		return
+		return nil, 0, 0, false
 	}
 	other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest)
+		return nil, 0, 0, false
+	}
+	if rec.Values.Str("kind") == "person" {
+		return rec, other, rec.ID, true
+	}
+	return rec, rec.ID, other, true
+}
+
+// contactAdd links a person and a company from either one's page.
+func (s *Server) contactAdd(w http.ResponseWriter, r *http.Request) {
+	rec, company, person, ok := s.contactPair(w, r)
+	if !ok {
 		return
 	}
-	company, person := rec.ID, other
-	if rec.Values.Str("kind") == "person" {
-		company, person = other, rec.ID
-	}
-	err = s.store.AddContact(r.Context(), state(r).actor, company, person, r.PostFormValue("role"))
+	err := s.store.AddContact(r.Context(), state(r).actor, company, person, r.PostFormValue("role"))
 	if v, ok := store.AsValidation(err); ok {
 		for _, msg := range v.Fields {
 			s.addFlash(r, "error", msg.Key)
@@ -160,18 +169,9 @@ func (s *Server) contactAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) contactRemove(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.loadRecord(w, r, store.Customers)
+	rec, company, person, ok := s.contactPair(w, r)
 	if !ok {
 		return
-	}
-	other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
-	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest)
-		return
-	}
-	company, person := rec.ID, other
-	if rec.Values.Str("kind") == "person" {
-		company, person = other, rec.ID
 	}
 	l := state(r).locale
 	if !s.confirmed(w, r, l.T("contacts.remove_heading"), l.T("contacts.remove_confirm"), recordURL(store.Customers, rec.ID)+"#contacts") {
