@@ -62,12 +62,9 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 	id := sessionID(token)
 	var created, seen string
 	var u User
-	err := s.reads.queryRow(ctx, `
-		SELECT s.created_at, s.last_seen_at,
-		       u.id, u.email, u.name, u.is_admin, u.active, u.lang, u.created_at, u.updated_at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ?`, id).
-		Scan(&created, &seen, &u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+	err := s.reads.queryRow(ctx, "SELECT s.created_at, s.last_seen_at, "+userColumnsOf("u")+
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?", id).
+		Scan(userDest(&u, &created, &seen)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

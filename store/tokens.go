@@ -146,12 +146,9 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 	var id int64
 	var used sql.NullString
 	var u User
-	err := s.reads.queryRow(ctx, `
-		SELECT t.id, t.last_used_at,
-		       u.id, u.email, u.name, u.is_admin, u.active, u.lang, u.created_at, u.updated_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = ?`, hash).
-		Scan(&id, &used, &u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+	err := s.reads.queryRow(ctx, "SELECT t.id, t.last_used_at, "+userColumnsOf("u")+
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?", hash).
+		Scan(userDest(&u, &id, &used)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -42,9 +42,22 @@ type NewUser struct {
 
 const userColumns = "id, email, name, is_admin, active, lang, created_at, updated_at"
 
+// userColumnsOf is userColumns of the users table under an alias, for
+// queries that join it (sessions, tokens).
+func userColumnsOf(alias string) string {
+	return alias + ".id, " + alias + ".email, " + alias + ".name, " + alias + ".is_admin, " +
+		alias + ".active, " + alias + ".lang, " + alias + ".created_at, " + alias + ".updated_at"
+}
+
+// userDest is where a row's userColumns scan into, after any columns the
+// query selects before them.
+func userDest(u *User, before ...any) []any {
+	return append(before, &u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+}
+
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Scan(userDest(&u)...); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -176,7 +189,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	row := s.reads.queryRow(ctx,
 		"SELECT password_hash, "+userColumns+" FROM users WHERE email = ?", email)
 	var u User
-	err := row.Scan(&hash, &u.ID, &u.Email, &u.Name, &u.Admin, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(userDest(&u, &hash)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
