@@ -43,7 +43,7 @@ Usage:
   kobicrm [-db PATH] [-addr HOST:PORT] [-no-browser]   serve the CRM and open the browser
   kobicrm backup [-db PATH] OUT.db                     write a consistent copy, also while serving
   kobicrm demo -size small|large [-db PATH]            fill an empty database with demo data
-  kobicrm user add -email E -name N [-admin] [-db PATH]
+  kobicrm user add -email E -name N [-role NAME]... [-team NAME]... [-department NAME] [-admin] [-db PATH]
                                                        add a user (password from a prompt or stdin)
   kobicrm user passwd -email E [-db PATH]              set a user's password (the locked-out admin's way in)
   kobicrm token create -email E [-name NAME] [-db PATH]
@@ -446,7 +446,11 @@ func userAddCmd(args []string) error {
 	fs, dbFlag := newFlags("user add")
 	email := fs.String("email", "", "the user's e-mail, used to log in")
 	name := fs.String("name", "", "the user's full name")
-	admin := fs.Bool("admin", false, "make the user an administrator")
+	admin := fs.Bool("admin", false, "make the user an administrator (the shipped Yönetici role)")
+	var roles, teams names
+	fs.Var(&roles, "role", "a security role by name (repeat for several; default Satış)")
+	fs.Var(&teams, "team", "a team by name (repeat for several)")
+	department := fs.String("department", "", "the user's department by name")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -466,15 +470,40 @@ func userAddCmd(args []string) error {
 	}
 	u, err := st.CreateUser(ctx, store.SystemActor(), store.NewUser{
 		Email: *email, Name: *name, Password: pw, PasswordAgain: again, Admin: *admin,
+		Roles: roles, Teams: teams, Department: *department,
 	})
 	if err != nil {
 		return explain(err)
 	}
-	role := "user"
+	kind := "user"
 	if u.Admin {
-		role = "administrator"
+		kind = "administrator"
 	}
-	fmt.Printf("added %s %s <%s>\n", role, u.Name, u.Email)
+	rec, err := st.Get(ctx, store.SystemActor(), store.Users, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("added %s %s <%s>, roles: %s", kind, u.Name, u.Email, rec.Refs["roles"])
+	if t := rec.Refs["teams"]; t != "" {
+		fmt.Printf(", teams: %s", t)
+	}
+	if d := rec.Refs["department_id"]; d != "" {
+		fmt.Printf(", department: %s", d)
+	}
+	fmt.Println()
+	return nil
+}
+
+// names is a repeatable flag (-role A -role B).
+type names []string
+
+func (n *names) String() string { return strings.Join(*n, ", ") }
+
+func (n *names) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty name")
+	}
+	*n = append(*n, strings.TrimSpace(v))
 	return nil
 }
 

@@ -10,6 +10,8 @@ type Actor struct {
 	// System marks work that no logged-in person does: the command line run
 	// by whoever holds the database file, and start-up tasks.
 	System bool
+
+	perms *perms // the merged rights of the user's roles
 }
 
 // SystemActor is the actor of the command line and of start-up tasks.
@@ -17,19 +19,30 @@ func SystemActor() *Actor { return &Actor{Name: "system", System: true} }
 
 // ActorFor is the actor of a logged-in user.
 func ActorFor(u *User) *Actor {
-	return &Actor{UserID: u.ID, Name: u.Name, Admin: u.Admin}
+	return &Actor{UserID: u.ID, Name: u.Name, Admin: u.Admin, perms: u.perms}
 }
 
-// authorize is the permission seam. For now every logged-in user may do
-// everything (Foundation); the security-roles issue replaces the body with
-// the role check and the queries take the caller's scope.
+// authorize answers whether the actor may take an action on a module at
+// all; which records it reaches is scopeCond's part. "admin" actions (the
+// recycle bin, backups, the admin screens) are the administrators'. Names
+// that are not modules ("profile") are the user's own things, allowed to
+// anyone logged in.
 func authorize(a *Actor, module, action string) error {
 	if a == nil {
 		return ErrForbidden
 	}
-	if action == "admin" && !a.Admin && !a.System {
+	if a.Admin || a.System {
+		return nil
+	}
+	if action == "admin" {
 		return ErrForbidden
 	}
-	_ = module
+	m, ok := ModuleByKey(module)
+	if !ok {
+		return nil
+	}
+	if a.Scope(m, action) == ScopeNone {
+		return ErrForbidden
+	}
 	return nil
 }

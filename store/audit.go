@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -17,7 +18,39 @@ const (
 	ActionPurge   = "purge"
 	ActionLink    = "link"   // a contact person linked to a company
 	ActionUnlink  = "unlink" // and unlinked
+	ActionRead    = "read"   // a person's record was opened (KVKK)
+	ActionExport  = "export" // records were exported (record_id 0: the list)
+	ActionImport  = "import" // records were imported (record_id 0: the run)
+	ActionMerge   = "merge"  // a duplicate was merged into this record
 )
+
+// readLogEvery is how often one user's reading of one record is logged:
+// KVKK asks who read personal data, not how many times they reloaded it.
+const readLogEvery = time.Hour
+
+// logRead records that a user opened a record of a personal-data module,
+// at most once an hour per user and record. It writes only when there is
+// something to record, so a reload stays a read.
+func (s *Store) logRead(ctx context.Context, a *Actor, m *Module, id int64) error {
+	if !m.Personal || a == nil || a.UserID == 0 {
+		return nil
+	}
+	since := timeText(now().Add(-readLogEvery))
+	const recent = "SELECT count(*) FROM audit_log WHERE module = ? AND record_id = ? AND user_id = ? AND action = 'read' AND at > ?"
+	var n int
+	if err := s.reads.queryRow(ctx, recent, m.Key, id, a.UserID, since).Scan(&n); err != nil {
+		return fmt.Errorf("log read of %s %d: %w", m.Key, id, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, recent, m.Key, id, a.UserID, since).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		return audit(ctx, tx, a, ActionRead, m, id, nil)
+	})
+}
 
 // AuditEntry is one line of a record's history.
 type AuditEntry struct {
@@ -85,8 +118,17 @@ func (s *Store) History(ctx context.Context, a *Actor, m *Module, id int64, limi
 	if err := authorize(a, m.Key, "read"); err != nil {
 		return nil, err
 	}
+	if !a.Admin && !a.System { // administrators also read the histories in the recycle bin
+		if visible, err := inScope(ctx, s.reads, a, m, ActRead, id); err != nil {
+			return nil, err
+		} else if !visible {
+			return nil, ErrNotFound
+		}
+	}
+	// Who read the record is the admin audit page's business; the record's
+	// own history shows what was done to it.
 	rows, err := s.reads.query(ctx, `SELECT at, COALESCE(user_id, 0), actor, action, changes FROM audit_log
-		WHERE module = ? AND record_id = ? ORDER BY id DESC LIMIT ?`, m.Key, id, limit)
+		WHERE module = ? AND record_id = ? AND action <> 'read' ORDER BY id DESC LIMIT ?`, m.Key, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s %d: %w", m.Key, id, err)
 	}
@@ -102,16 +144,12 @@ func (s *Store) History(ctx context.Context, a *Actor, m *Module, id int64, limi
 			rows.Close()
 			return nil, err
 		}
-		if changes != "" {
-			var cs []changeJSON
-			if err := json.Unmarshal([]byte(changes), &cs); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("history of %s %d: %w", m.Key, id, err)
-			}
-			for _, c := range cs {
-				e.Changes = append(e.Changes, Change(c))
-			}
+		if e.Changes, err = decodeChanges(changes); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("history of %s %d: %w", m.Key, id, err)
 		}
+		// A hidden field's old and new values are hidden in its history too.
+		e.Changes = slices.DeleteFunc(e.Changes, func(c Change) bool { return hiddenField(a, m, c.Field) })
 		out = append(out, e)
 	}
 	return out, closeRows(rows, "history")

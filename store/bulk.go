@@ -69,8 +69,18 @@ func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Valu
 			}
 			vals[k] = v
 		}
+		protect(a, m, vals, nil)
 		if hasOwner && vals["owner_id"] == nil && a.UserID > 0 {
 			vals["owner_id"] = a.UserID
+		}
+		if id, ok := vals.Int("owner_id"); ok && hasOwner {
+			errs := &ValidationError{}
+			if err := checkOwner(ctx, tx, a, m, ActCreate, id, errs); err != nil {
+				return nil, err
+			}
+			if len(errs.Fields) > 0 {
+				return nil, &RowError{Row: i, Err: errs}
+			}
 		}
 		rec, err := s.insertRow(ctx, tx, m, vals, created)
 		if v, ok := AsValidation(err); ok {
@@ -191,12 +201,15 @@ func (s *Store) AddContacts(ctx context.Context, a *Actor, links []ContactLink) 
 // indexMany writes the search entries of new records, as indexRecord does
 // one by one, with its two statements prepared once.
 func indexMany(ctx context.Context, tx *sql.Tx, m *Module, ids []int64, vals []Values) error {
+	if m.SearchID == 0 {
+		return nil
+	}
 	del, err := tx.PrepareContext(ctx, "DELETE FROM search_fts WHERE rowid = ?")
 	if err != nil {
 		return fmt.Errorf("index %s: %w", m.Key, err)
 	}
 	defer del.Close()
-	ins, err := tx.PrepareContext(ctx, "INSERT INTO search_fts (rowid, body) VALUES (?, ?)")
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO search_fts (rowid, body, private) VALUES (?, ?, ?)")
 	if err != nil {
 		return fmt.Errorf("index %s: %w", m.Key, err)
 	}
@@ -206,7 +219,8 @@ func indexMany(ctx context.Context, tx *sql.Tx, m *Module, ids []int64, vals []V
 		if _, err := del.ExecContext(ctx, rowid); err != nil {
 			return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 		}
-		if _, err := ins.ExecContext(ctx, rowid, searchBody(m, vals[i])); err != nil {
+		body, private := searchBody(m, vals[i])
+		if _, err := ins.ExecContext(ctx, rowid, body, private); err != nil {
 			return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 		}
 	}

@@ -35,6 +35,11 @@ func (s *Store) AddContact(ctx context.Context, a *Actor, companyID, personID in
 		return fmt.Errorf("add contact: %w", err)
 	}
 	defer tx.Rollback()
+	for _, id := range []int64{companyID, personID} {
+		if err := requireScope(ctx, tx, a, Customers, ActRead, id); err != nil {
+			return err
+		}
+	}
 	kinds := map[int64]string{}
 	for _, id := range []int64{companyID, personID} {
 		var kind string
@@ -64,7 +69,14 @@ func (s *Store) AddContact(ctx context.Context, a *Actor, companyID, personID in
 
 // linkContact links a person to a company (or changes the role) and
 // records it in both records' histories.
+// The actor must be able to edit the company and see the person.
 func linkContact(ctx context.Context, tx *sql.Tx, a *Actor, companyID, personID int64, role string) error {
+	if err := requireScope(ctx, tx, a, Customers, ActEdit, companyID); err != nil {
+		return err
+	}
+	if err := requireScope(ctx, tx, a, Customers, ActRead, personID); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO customer_contacts (company_id, person_id, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (company_id, person_id) DO UPDATE SET role = excluded.role`,
@@ -98,11 +110,11 @@ func (s *Store) CreateContactPerson(ctx context.Context, a *Actor, companyID int
 	for k, v := range in {
 		vals[k] = v
 	}
-	if vals["owner_id"] == nil && a.UserID > 0 {
-		vals["owner_id"] = a.UserID
-	}
 	var rec *Record
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := requireScope(ctx, tx, a, Customers, ActEdit, companyID); err != nil {
+			return err
+		}
 		errs := &ValidationError{}
 		if vals.Str("kind") != "person" {
 			errs.Add("kind", "error.contact_person")
@@ -141,6 +153,9 @@ func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID
 		return err
 	}
 	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := requireScope(ctx, tx, a, Customers, ActEdit, companyID); err != nil {
+			return err
+		}
 		var role string
 		err := tx.QueryRowContext(ctx, "DELETE FROM customer_contacts WHERE company_id = ? AND person_id = ? RETURNING role",
 			companyID, personID).Scan(&role)
@@ -157,16 +172,20 @@ func (s *Store) RemoveContact(ctx context.Context, a *Actor, companyID, personID
 // Contacts returns the live contact links of a customer: a company's
 // people, or the companies a person works for, newest link first.
 func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Contact, error) {
-	if err := authorize(a, Customers.Key, "read"); err != nil {
+	m := Customers
+	scope, args, err := scopeCond(a, m, ActRead)
+	if err != nil {
 		return nil, err
 	}
-	m := Customers
+	if scope != "" {
+		scope = " AND " + scope
+	}
 	rows, err := s.reads.query(ctx, `
 		SELECT cc.role, cc.company_id = ?, `+m.selectList("t")+`
 		FROM customer_contacts cc
 		JOIN customers t ON t.id = CASE WHEN cc.company_id = ? THEN cc.person_id ELSE cc.company_id END
-		WHERE (cc.company_id = ? OR cc.person_id = ?) AND t.deleted_at IS NULL
-		ORDER BY cc.created_at DESC, t.sort_key`, customerID, customerID, customerID, customerID)
+		WHERE (cc.company_id = ? OR cc.person_id = ?) AND t.deleted_at IS NULL`+scope+`
+		ORDER BY cc.created_at DESC, t.sort_key`, append([]any{customerID, customerID, customerID, customerID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts of %d: %w", customerID, err)
 	}
@@ -179,6 +198,7 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 			rows.Close()
 			return nil, fmt.Errorf("contacts of %d: %w", customerID, err)
 		}
+		redact(a, m, r)
 		c := Contact{Role: role}
 		if isCompany {
 			c.Person = r
@@ -231,6 +251,9 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 		return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
 	}
 	defer tx.Rollback()
+	if err := requireScope(ctx, tx, a, Customers, ActEdit, id); err != nil {
+		return nil, nil, err
+	}
 	var stage, kind string
 	var owner sql.NullInt64
 	err = tx.QueryRowContext(ctx, "SELECT stage, kind, owner_id FROM customers WHERE id = ? AND deleted_at IS NULL", id).Scan(&stage, &kind, &owner)
@@ -302,8 +325,12 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 // format, as their main or one of their other numbers: the call-centre
 // screen that opens the caller's record.
 func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number string, found []*Record, err error) {
-	if err := authorize(a, Customers.Key, "read"); err != nil {
+	scope, args, err := scopeCond(a, Customers, ActRead)
+	if err != nil {
 		return "", nil, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
 	}
 	number, ok := tr.Phone(raw)
 	if !ok {
@@ -315,8 +342,8 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 	// the lookup scanned the whole table (23 ms instead of 0.02 ms at
 	// 100,000 customers).
 	rows, err := s.reads.query(ctx, "SELECT "+m.selectList("t")+" FROM customers t WHERE t.deleted_at IS NULL AND t.id IN ("+
-		"SELECT id FROM customers WHERE phone = ? AND phone <> '' UNION SELECT record_id FROM customers_phones WHERE number = ?) ORDER BY t.sort_key, t.id LIMIT 50",
-		number, number)
+		"SELECT id FROM customers WHERE phone = ? AND phone <> '' UNION SELECT record_id FROM customers_phones WHERE number = ?)"+scope+" ORDER BY t.sort_key, t.id LIMIT 50",
+		append([]any{number, number}, args...)...)
 	if err != nil {
 		return number, nil, fmt.Errorf("lookup %s: %w", number, err)
 	}
@@ -326,6 +353,7 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 			rows.Close()
 			return number, nil, fmt.Errorf("lookup %s: %w", number, err)
 		}
+		redact(a, m, r)
 		found = append(found, r)
 	}
 	return number, found, closeRows(rows, "lookup")
@@ -334,15 +362,19 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 // Children returns the live records of module child that belong to the
 // parent record (a customer's assets), newest first.
 func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field string, parentID int64, limit int) ([]*Record, error) {
-	if err := authorize(a, child.Key, "read"); err != nil {
+	scope, args, err := scopeCond(a, child, ActRead)
+	if err != nil {
 		return nil, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
 	}
 	f, ok := child.Field(field)
 	if !ok || f.Kind != Ref {
 		return nil, fmt.Errorf("%w: %s has no reference %q", ErrBadQuery, child.Key, field)
 	}
 	rows, err := s.reads.query(ctx, "SELECT "+child.selectList("t")+" FROM "+child.Table+" t WHERE t."+f.Name+
-		" = ? AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT ?", parentID, limit)
+		" = ? AND t.deleted_at IS NULL"+scope+" ORDER BY t.created_at DESC, t.id DESC LIMIT ?", append(append([]any{parentID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)
 	}
@@ -361,5 +393,6 @@ func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field str
 	if err := s.loadRefs(ctx, child, out); err != nil {
 		return nil, err
 	}
+	redact(a, child, out...)
 	return out, nil
 }

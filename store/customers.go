@@ -13,7 +13,7 @@ import (
 var Customers = register(&Module{
 	Key: "customers", Table: "customers", Label: "module.customers",
 	SearchID: 1, TitleField: "display_name", DefaultSort: "display_name",
-	Discriminator: "kind",
+	Discriminator: "kind", Personal: true,
 	Fields: []Field{
 		{Name: "kind", Kind: Choice, Choices: []string{"person", "company"}, Default: "person", Required: true, List: true, Filter: true, Sort: true},
 		{Name: "display_name", Kind: Text, Computed: true, List: true, Sort: true, Max: 300},

@@ -143,13 +143,31 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 	if q.Deleted {
 		where[0] = "t.deleted_at IS NOT NULL"
 	}
+	for name := range q.Filters {
+		if hiddenField(a, m, name) && q.Filters[name] != "" {
+			return nil, fmt.Errorf("%w: %s is hidden from you", ErrBadQuery, name)
+		}
+	}
+	if hiddenField(a, m, q.Sort) {
+		return nil, fmt.Errorf("%w: %s is hidden from you", ErrBadQuery, q.Sort)
+	}
 	fw, args, err := m.filterSQL(q)
 	if err != nil {
 		return nil, err
 	}
 	where = append(where, fw...)
+	// The scope goes into the same WHERE as the filters, so a page is
+	// always full and the keyset cursor stays right.
+	scope, scopeArgs, err := scopeCond(a, m, action)
+	if err != nil && !q.Deleted {
+		return nil, err
+	}
+	if scope != "" {
+		where = append(where, scope)
+		args = append(args, scopeArgs...)
+	}
 	if q.Search != "" {
-		match := matchQuery(q.Search)
+		match := a.restrictMatch(matchQuery(q.Search))
 		if match == "" {
 			return &Page{}, nil
 		}
@@ -207,6 +225,7 @@ func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Pa
 	if err := s.loadRefs(ctx, m, page.Records); err != nil {
 		return nil, err
 	}
+	redact(a, m, page.Records...)
 	return page, nil
 }
 
@@ -240,6 +259,13 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 		case Tags:
 			where = append(where, "t.id IN (SELECT record_id FROM "+sideTable(m, f)+" WHERE tag = ?)")
 			args = append(args, val)
+		case RefList:
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)
+			}
+			where = append(where, "t.id IN (SELECT record_id FROM "+sideTable(m, f)+" WHERE ref_id = ?)")
+			args = append(args, n)
 		case Ref, Int:
 			n, err := strconv.ParseInt(val, 10, 64)
 			if err != nil {

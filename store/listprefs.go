@@ -138,12 +138,14 @@ func wrap(err error, what string) error {
 	return nil
 }
 
-// ActiveUsers lists the users records can be assigned to, by name.
+// ActiveUsers lists the active users by name, for the owner filters of
+// lists: everyone in the office may see who their colleagues are. Whom a
+// record may be assigned to is Assignees'.
 func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
-	if err := authorize(a, "users", "read"); err != nil {
+	if err := authorize(a, "profile", "read"); err != nil {
 		return nil, err
 	}
-	rows, err := s.reads.query(ctx, "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY name")
+	rows, err := s.reads.query(ctx, "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY sort_key, id")
 	if err != nil {
 		return nil, fmt.Errorf("active users: %w", err)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sort"
 )
@@ -29,6 +30,8 @@ const (
 	Bool       Kind = "bool"
 	URL        Kind = "url"
 	Province   Kind = "province" // one of the 81 provinces, by name
+	RefList    Kind = "reflist"  // ids of records of another module, in a side table (a user's teams)
+	Grants     Kind = "grants"   // a role's Permissions, in a side table
 )
 
 // Field is one declared field of a module.
@@ -80,7 +83,8 @@ type Module struct {
 	// fields that apply (a customer's kind: person or company).
 	Discriminator string
 	// SearchID tags this module's entries in the shared search index; it
-	// must be unique and never change once data exists.
+	// must be unique and never change once data exists. 0 leaves the
+	// module out of search (the admin modules).
 	SearchID int
 
 	// TitleField is the column that names a record in lists, links and
@@ -90,6 +94,24 @@ type Module struct {
 	// Prepare runs before every validation and save, on the merged values:
 	// it normalises, fills computed fields and adds rules across fields.
 	Prepare func(v Values, errs *ValidationError)
+
+	// Verify checks what needs the database (a unique name, a department
+	// that would become its own parent) inside the write's transaction,
+	// before the row is written; id is 0 for a new record.
+	Verify func(ctx context.Context, q querier, id int64, v Values, errs *ValidationError) error
+
+	// AdminOnly modules (users, teams, departments, roles) are reached by
+	// administrators only; roles grant nothing on them.
+	AdminOnly bool
+	// NoDelete modules keep every record: users are deactivated instead,
+	// as their names stay in the audit trail.
+	NoDelete bool
+	// Personal modules hold people's personal data: reading a record is
+	// logged for KVKK, not only changing it.
+	Personal bool
+	// InsertDefaults are values for columns that are not fields, written
+	// when a record is created (a new user's empty password hash).
+	InsertDefaults map[string]any
 
 	fields  map[string]*Field
 	cols    []*Field // prepareColumns
@@ -157,7 +179,7 @@ func (m *Module) Applies(f *Field, v Values) bool {
 }
 
 // side says whether the kind lives in a side table rather than a column.
-func (k Kind) side() bool { return k == Tags || k == PhoneList }
+func (k Kind) side() bool { return k == Tags || k == PhoneList || k == RefList || k == Grants }
 
 // numeric kinds are INTEGER columns that are NULL when empty; every other
 // column kind is TEXT holding the empty string when empty, so that sorting
@@ -178,7 +200,7 @@ func register(m *Module) *Module {
 	for _, other := range registry {
 		ids[other.SearchID] = other.Key
 	}
-	if other, dup := ids[m.SearchID]; dup || m.SearchID <= 0 || m.SearchID >= searchModules {
+	if other, dup := ids[m.SearchID]; (dup && m.SearchID != 0) || m.SearchID < 0 || m.SearchID >= searchModules {
 		panic(fmt.Sprintf("store: module %s: search id %d is taken (by %q) or out of range", m.Key, m.SearchID, other))
 	}
 	for i := range m.Fields {
@@ -189,7 +211,7 @@ func register(m *Module) *Module {
 		if f.Kind == Choice && len(f.Choices) == 0 {
 			panic("store: choice field without choices: " + m.Key + "." + f.Name)
 		}
-		if f.Kind == Ref && f.Ref == "" {
+		if (f.Kind == Ref || f.Kind == RefList) && f.Ref == "" {
 			panic("store: ref field without target: " + m.Key + "." + f.Name)
 		}
 		if f.Internal && !f.Computed {

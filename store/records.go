@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -156,9 +157,6 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 	for k, v := range in {
 		vals[k] = v
 	}
-	if f, ok := m.fields["owner_id"]; ok && f.Kind == Ref && vals["owner_id"] == nil && a.UserID > 0 {
-		vals["owner_id"] = a.UserID
-	}
 	var rec *Record
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
@@ -172,7 +170,22 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 }
 
 // insert checks and writes a new record inside tx, with its search entry.
+// The owner defaults to the actor, and may be someone else only within the
+// actor's create scope; fields protected from the actor stay empty.
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, vals Values) (*Record, error) {
+	protect(a, m, vals, nil)
+	if m.owned() && vals["owner_id"] == nil && a.UserID > 0 {
+		vals["owner_id"] = a.UserID
+	}
+	if owner, ok := vals.Int("owner_id"); ok && m.owned() {
+		errs := &ValidationError{}
+		if err := checkOwner(ctx, tx, a, m, ActCreate, owner, errs); err != nil {
+			return nil, err
+		}
+		if err := errs.Err(); err != nil {
+			return nil, err
+		}
+	}
 	rec, err := s.insertRow(ctx, tx, m, vals, time.Time{})
 	if err != nil {
 		return nil, err
@@ -181,6 +194,9 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 		return nil, err
 	}
 	if err := audit(ctx, tx, a, ActionCreate, m, rec.ID, creationChanges(m, vals)); err != nil {
+		return nil, err
+	}
+	if err := notifyAssigned(ctx, tx, a, m, rec.ID, nil, vals); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -195,6 +211,11 @@ func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Value
 	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
 		return nil, err
 	}
+	if m.Verify != nil && len(errs.Fields) == 0 {
+		if err := m.Verify(ctx, tx, 0, vals, errs); err != nil {
+			return nil, err
+		}
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -204,6 +225,10 @@ func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Value
 	for _, f := range cols {
 		names = append(names, f.Name)
 		args = append(args, dbValue(f, vals[f.Name]))
+	}
+	for _, col := range sortedKeys(m.InsertDefaults) {
+		names = append(names, col)
+		args = append(args, m.InsertDefaults[col])
 	}
 	t := created
 	if t.IsZero() {
@@ -233,6 +258,12 @@ func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Value
 func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *ValidationError) error {
 	for i := range m.Fields {
 		f := &m.Fields[i]
+		if f.Kind == RefList {
+			if err := checkRefList(ctx, q, m, f, vals, errs); err != nil {
+				return err
+			}
+			continue
+		}
 		id, ok := vals.Int(f.Name)
 		if f.Kind != Ref || !ok {
 			continue
@@ -254,6 +285,28 @@ func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *Val
 		if n == 0 {
 			errs.Add(f.Name, "error.ref_missing")
 		}
+	}
+	return nil
+}
+
+// checkRefList makes sure every id of a reference list names a live record.
+func checkRefList(ctx context.Context, q querier, m *Module, f *Field, vals Values, errs *ValidationError) error {
+	ids, _ := vals[f.Name].([]int64)
+	if len(ids) == 0 {
+		return nil
+	}
+	target, ok := ModuleByKey(f.Ref)
+	if !ok {
+		return fmt.Errorf("field %s.%s: unknown module %s", m.Key, f.Name, f.Ref)
+	}
+	list, _ := json.Marshal(ids)
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM "+target.Table+
+		" WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL", string(list)).Scan(&n); err != nil {
+		return fmt.Errorf("check %s.%s: %w", m.Key, f.Name, err)
+	}
+	if n != len(ids) {
+		errs.Add(f.Name, "error.ref_missing")
 	}
 	return nil
 }
@@ -297,6 +350,18 @@ func writeSides(ctx context.Context, tx *sql.Tx, m *Module, id int64, vals, old 
 					return fmt.Errorf("write %s: %w", table, err)
 				}
 			}
+		case RefList:
+			ids, _ := vals[f.Name].([]int64)
+			for _, ref := range ids {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" (record_id, ref_id) VALUES (?, ?)", id, ref); err != nil {
+					return fmt.Errorf("write %s: %w", table, err)
+				}
+			}
+		case Grants:
+			p, _ := vals[f.Name].(Permissions)
+			if err := writePermissions(ctx, tx, table, id, p); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -311,6 +376,14 @@ func normalSide(v any) any {
 		}
 	case []PhoneEntry:
 		if len(x) == 0 {
+			return nil
+		}
+	case []int64:
+		if len(x) == 0 {
+			return nil
+		}
+	case Permissions:
+		if len(x.Grants) == 0 && len(x.Fields) == 0 {
 			return nil
 		}
 	}
@@ -335,12 +408,21 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 	if err := authorize(a, m.Key, "read"); err != nil {
 		return nil, err
 	}
-	cond := "deleted_at IS NULL"
+	cond := "t.deleted_at IS NULL"
 	if deleted {
-		cond = "deleted_at IS NOT NULL"
+		cond = "t.deleted_at IS NOT NULL"
+	}
+	// A record outside the actor's scope is not found: the answer must not
+	// tell that it exists.
+	scope, args, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		cond += " AND " + scope
 	}
 	rec, err := m.scan(s.reads.queryRow(ctx,
-		"SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t."+cond, id))
+		"SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND "+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -352,6 +434,10 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, recs); err != nil {
+		return nil, err
+	}
+	redact(a, m, rec)
+	if err := s.logRead(ctx, a, m, id); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -411,6 +497,27 @@ func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Rec
 			if err := closeRows(rows, table); err != nil {
 				return err
 			}
+		case f.Kind == RefList:
+			rows, err := q.QueryContext(ctx, "SELECT record_id, ref_id FROM "+table+" WHERE record_id IN "+in+" ORDER BY record_id, ref_id", ids...)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", table, err)
+			}
+			for rows.Next() {
+				var id, ref int64
+				if err := rows.Scan(&id, &ref); err != nil {
+					rows.Close()
+					return fmt.Errorf("read %s: %w", table, err)
+				}
+				list, _ := byID[id].Values[f.Name].([]int64)
+				byID[id].Values[f.Name] = append(list, ref)
+			}
+			if err := closeRows(rows, table); err != nil {
+				return err
+			}
+		case f.Kind == Grants:
+			if err := readPermissions(ctx, q, table, in, ids, byID, f.Name); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -432,15 +539,17 @@ func closeRows(rows *sql.Rows, what string) error {
 func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		if f.Kind != Ref {
+		if f.Kind != Ref && f.Kind != RefList {
 			continue
 		}
 		seen := map[int64]bool{}
 		var ids []any
 		for _, r := range recs {
-			if id, ok := r.Values.Int(f.Name); ok && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+			for _, id := range refIDs(r.Values, f) {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
 			}
 		}
 		if len(ids) == 0 {
@@ -470,13 +579,29 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
 			return err
 		}
 		for _, r := range recs {
-			if id, ok := r.Values.Int(f.Name); ok {
+			var list []string
+			for _, id := range refIDs(r.Values, f) {
+				list = append(list, names[id])
+			}
+			if len(list) > 0 {
 				if r.Refs == nil {
 					r.Refs = map[string]string{}
 				}
-				r.Refs[f.Name] = names[id]
+				r.Refs[f.Name] = strings.Join(list, ", ")
 			}
 		}
+	}
+	return nil
+}
+
+// refIDs are the ids a Ref or RefList value names.
+func refIDs(v Values, f *Field) []int64 {
+	if f.Kind == RefList {
+		ids, _ := v[f.Name].([]int64)
+		return ids
+	}
+	if id, ok := v.Int(f.Name); ok {
+		return []int64{id}
 	}
 	return nil
 }
@@ -514,8 +639,22 @@ func (s *Store) update(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, id 
 }
 
 func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
-	old, err := m.scan(tx.QueryRowContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id = ? AND t.deleted_at IS NULL", id))
+	scope, scopeArgs, err := scopeCond(a, m, ActEdit)
+	if err != nil {
+		return nil, nil, err
+	}
+	cond := "t.id = ? AND t.deleted_at IS NULL"
+	if scope != "" {
+		cond += " AND " + scope
+	}
+	old, err := m.scan(tx.QueryRowContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE "+cond, append([]any{id}, scopeArgs...)...))
 	if errors.Is(err, sql.ErrNoRows) {
+		// Seen but not editable is forbidden; not even seen is not found.
+		if visible, err := inScope(ctx, tx, a, m, ActRead, id); err != nil {
+			return nil, nil, err
+		} else if visible {
+			return nil, nil, ErrForbidden
+		}
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
@@ -534,10 +673,25 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 	for k, v := range in {
 		vals[k] = v
 	}
+	protect(a, m, vals, old.Values)
 	errs := &ValidationError{}
 	m.check(vals, errs)
 	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
 		return nil, nil, err
+	}
+	if m.owned() && !reflect.DeepEqual(old.Values["owner_id"], vals["owner_id"]) {
+		if owner, ok := vals.Int("owner_id"); ok {
+			if err := checkOwner(ctx, tx, a, m, ActEdit, owner, errs); err != nil {
+				return nil, nil, err
+			}
+		} else if a.Scope(m, ActEdit) != ScopeAll {
+			errs.Add("owner_id", "error.owner_scope") // an unowned record is nobody's to see but the firm's
+		}
+	}
+	if m.Verify != nil && len(errs.Fields) == 0 {
+		if err := m.Verify(ctx, tx, id, vals, errs); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
@@ -575,6 +729,14 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 	if err := audit(ctx, tx, a, ActionUpdate, m, id, changes); err != nil {
 		return nil, nil, err
 	}
+	if err := notifyAssigned(ctx, tx, a, m, id, old.Values, vals); err != nil {
+		return nil, nil, err
+	}
+	if m == Users || m == Roles {
+		if err := checkAdminLeft(ctx, tx); err != nil {
+			return nil, nil, err
+		}
+	}
 	return &Record{Module: m, ID: id, Values: vals, CreatedAt: old.CreatedAt, UpdatedAt: t.UTC().Truncate(time.Millisecond)}, changes, nil
 }
 
@@ -597,18 +759,42 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 	if err := authorize(a, m.Key, action); err != nil {
 		return err
 	}
+	if m.NoDelete {
+		errs := &ValidationError{}
+		errs.Add("id", "error.not_deletable")
+		return errs
+	}
+	var scope string
+	var args []any
+	if action == ActDelete {
+		var err error
+		if scope, args, err = scopeCond(a, m, action); err != nil {
+			return err
+		}
+	}
+	if scope != "" {
+		cond += " AND " + scope
+	}
 	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" SET deleted_at = ? WHERE id = ? AND "+cond, value, id)
+			res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" AS t SET deleted_at = ? WHERE t.id = ? AND t."+cond, append([]any{value, id}, args...)...)
 			if err != nil {
 				return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
+				if visible, err := inScope(ctx, tx, a, m, ActRead, id); err != nil {
+					return err
+				} else if visible && action == ActDelete {
+					return ErrForbidden
+				}
 				return ErrNotFound
 			}
 			if err := audit(ctx, tx, a, action, m, id, nil); err != nil {
 				return err
 			}
+		}
+		if m == Roles {
+			return checkAdminLeft(ctx, tx)
 		}
 		return nil
 	})

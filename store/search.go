@@ -35,9 +35,11 @@ func searchRange(m *Module) (lo, hi int64) {
 // searchIn is the SQL condition "t.id is among the module's matches".
 const searchIn = "t.id IN (SELECT rowid - ? FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
 
-// searchBody is the folded text a record is found by.
-func searchBody(m *Module, v Values) string {
-	var parts []string
+// searchBody is the folded text a record is found by: the public part,
+// and the part made of protected fields (a TCKN), which the index keeps in
+// its own column so that whoever may not see them cannot search by them.
+func searchBody(m *Module, v Values) (body, private string) {
+	var parts, secret []string
 	add := func(s string) {
 		if s != "" {
 			parts = append(parts, s)
@@ -47,6 +49,12 @@ func searchBody(m *Module, v Values) string {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if !f.Search {
+			continue
+		}
+		if f.Sensitive {
+			if s, ok := v[f.Name].(string); ok && s != "" {
+				secret = append(secret, tr.Fold(s))
+			}
 			continue
 		}
 		switch f.Kind {
@@ -69,7 +77,16 @@ func searchBody(m *Module, v Values) string {
 			}
 		}
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), strings.Join(secret, " ")
+}
+
+// restrictMatch keeps a search away from the protected column for an
+// actor who may not see some protected field.
+func (a *Actor) restrictMatch(match string) string {
+	if match == "" || !a.hidesSearchable() {
+		return match
+	}
+	return "body : (" + match + ")"
 }
 
 // phoneTokens indexes a number by its ten national digits (5321234567), so
@@ -80,17 +97,24 @@ func phoneTokens(e164 string) string {
 }
 
 func indexRecord(ctx context.Context, tx *sql.Tx, m *Module, id int64, v Values) error {
+	if m.SearchID == 0 {
+		return nil
+	}
 	rowid := searchRowID(m, id)
 	if _, err := tx.ExecContext(ctx, "DELETE FROM search_fts WHERE rowid = ?", rowid); err != nil {
 		return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO search_fts (rowid, body) VALUES (?, ?)", rowid, searchBody(m, v)); err != nil {
+	body, private := searchBody(m, v)
+	if _, err := tx.ExecContext(ctx, "INSERT INTO search_fts (rowid, body, private) VALUES (?, ?, ?)", rowid, body, private); err != nil {
 		return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 	}
 	return nil
 }
 
 func unindexRecord(ctx context.Context, tx *sql.Tx, m *Module, id int64) error {
+	if m.SearchID == 0 {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM search_fts WHERE rowid = ?", searchRowID(m, id)); err != nil {
 		return fmt.Errorf("unindex %s %d: %w", m.Key, id, err)
 	}
@@ -157,20 +181,28 @@ type SearchGroup struct {
 // returns the hits grouped by module in declaration order, each group in
 // Turkish name order.
 func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) ([]SearchGroup, error) {
-	match := matchQuery(q)
+	match := a.restrictMatch(matchQuery(q))
 	if match == "" {
 		return nil, nil
 	}
-	hits, err := s.searchHits(ctx, match, perModule*4+1)
+	// Someone who sees only part of a module needs every hit, not the
+	// first few, or their own records could all be past the cut.
+	limit := perModule*4 + 1
+	for _, m := range Modules() {
+		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.owned() {
+			limit = maxSearchHits
+		}
+	}
+	hits, err := s.searchHits(ctx, match, limit)
 	if err != nil {
 		return nil, err
 	}
 	var groups []SearchGroup
 	for _, m := range Modules() {
-		if authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
+		if m.SearchID == 0 || authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
 			continue
 		}
-		recs, more, err := s.searchModule(ctx, m, hits[m.SearchID], perModule)
+		recs, more, err := s.searchModule(ctx, a, m, hits[m.SearchID], perModule)
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +247,14 @@ func (s *Store) searchHits(ctx context.Context, match string, perModule int) (ma
 // rank is computed: ranking every match with bm25 cost about 2 ms per
 // module for a common surname. A search with more hits than shown links to
 // the module's list.
-func (s *Store) searchModule(ctx context.Context, m *Module, ids []int64, limit int) ([]*Record, bool, error) {
+func (s *Store) searchModule(ctx context.Context, a *Actor, m *Module, ids []int64, limit int) ([]*Record, bool, error) {
+	scope, args, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return nil, false, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
+	}
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, false, err
@@ -223,9 +262,9 @@ func (s *Store) searchModule(ctx context.Context, m *Module, ids []int64, limit 
 	// The ids go in as one JSON array, so the statement's text is the same
 	// for every search and stays prepared.
 	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
-		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT value FROM json_each(?))" +
+		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT value FROM json_each(?))" + scope +
 		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
-	rows, err := s.reads.query(ctx, q, string(list), limit+1)
+	rows, err := s.reads.query(ctx, q, append(append([]any{string(list)}, args...), limit+1)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}
@@ -248,6 +287,7 @@ func (s *Store) searchModule(ctx context.Context, m *Module, ids []int64, limit 
 	if err := s.loadRefs(ctx, m, recs); err != nil {
 		return nil, false, err
 	}
+	redact(a, m, recs...)
 	return recs, more, nil
 }
 
@@ -270,6 +310,9 @@ func (m *Module) parentJoin(alias string) string {
 func (s *Store) Reindex(ctx context.Context, a *Actor, m *Module) error {
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return err
+	}
+	if m.SearchID == 0 {
+		return nil
 	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -311,6 +354,23 @@ func (s *Store) Reindex(ctx context.Context, a *Actor, m *Module) error {
 		return fmt.Errorf("reindex %s: %w", m.Key, err)
 	}
 	return nil
+}
+
+// rebuildSearch refills the search index when a migration asked for it
+// (the settings key search_rebuild), as after a change of its columns.
+func (s *Store) rebuildSearch(ctx context.Context) error {
+	var flag int
+	err := s.writer.QueryRowContext(ctx, "SELECT count(*) FROM settings WHERE key = 'search_rebuild'").Scan(&flag)
+	if err != nil || flag == 0 {
+		return wrap(err, "check search index")
+	}
+	for _, m := range Modules() {
+		if err := s.Reindex(ctx, SystemActor(), m); err != nil {
+			return err
+		}
+	}
+	_, err = s.writer.ExecContext(ctx, "DELETE FROM settings WHERE key = 'search_rebuild'")
+	return wrap(err, "rebuild search index")
 }
 
 // titleOrder is the column that puts records in Turkish name order.

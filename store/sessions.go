@@ -91,7 +91,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return &u, nil
+	return s.withPerms(ctx, &u)
 }
 
 // EndSession logs a session out.

@@ -88,9 +88,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		reader.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
-	return &Store{path: path, writer: writer, reader: reader,
+	s := &Store{path: path, writer: writer, reader: reader,
 		reads:  &readStmts{db: reader, m: map[string]*sql.Stmt{}},
-		writes: newGroupWriter(writer)}, nil
+		writes: newGroupWriter(writer)}
+	if err := s.rebuildSearch(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Path is the database file the store was opened on.

@@ -172,5 +172,5 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 			return nil, fmt.Errorf("touch token: %w", err)
 		}
 	}
-	return &u, nil
+	return s.withPerms(ctx, &u)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,6 +26,8 @@ type User struct {
 	Lang      string
 	CreatedAt string
 	UpdatedAt string
+
+	perms *perms // read with the user, so each request sees its roles as they are
 }
 
 // Languages the interface speaks; the first is the default.
@@ -36,17 +39,35 @@ type NewUser struct {
 	Name          string
 	Password      string
 	PasswordAgain string
-	Admin         bool
+	Admin         bool // gives the user the shipped administrator role
 	Lang          string
+	// Roles, Teams and Department are names. A user given no role (and
+	// not Admin) gets the shipped Satış role: the narrowest one that works.
+	Roles      []string
+	Teams      []string
+	Department string
 }
 
-const userColumns = "id, email, name, is_admin, active, lang, created_at, updated_at"
+// userColumns are a user's columns; whether they are an administrator is
+// their live roles' flag, read with them every time.
+var userColumns = userColumnsOf("users")
 
 // userColumnsOf is userColumns of the users table under an alias, for
 // queries that join it (sessions, tokens).
 func userColumnsOf(alias string) string {
-	return alias + ".id, " + alias + ".email, " + alias + ".name, " + alias + ".is_admin, " +
+	return alias + ".id, " + alias + ".email, " + alias + ".name, " +
+		"EXISTS (SELECT 1 FROM users_roles ur JOIN roles r ON r.id = ur.ref_id AND r.deleted_at IS NULL AND r.is_admin = 1 WHERE ur.record_id = " + alias + ".id), " +
 		alias + ".active, " + alias + ".lang, " + alias + ".created_at, " + alias + ".updated_at"
+}
+
+// withPerms reads the user's merged role rights into u.
+func (s *Store) withPerms(ctx context.Context, u *User) (*User, error) {
+	p, err := loadPerms(ctx, s.reads, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	u.perms = p
+	return u, nil
 }
 
 // userDest is where a row's userColumns scan into, after any columns the
@@ -137,19 +158,111 @@ func (s *Store) createUser(ctx context.Context, in NewUser, firstOnly bool) (*Us
 		return nil, v
 	}
 	ts := timeText(now())
-	row := tx.QueryRowContext(ctx, `
-		INSERT INTO users (email, name, password_hash, is_admin, lang, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING `+userColumns,
-		email, in.Name, hash, in.Admin, in.Lang, ts, ts)
-	u, err := scanUser(row)
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO users (email, name, sort_key, password_hash, lang, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		email, in.Name, hex.EncodeToString(tr.SortKey(in.Name)), hash, in.Lang, ts, ts)
 	if err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if err := joinByName(ctx, tx, id, in, v); err != nil {
+		return nil, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	return u, nil
+	u, err := scanUser(s.reads.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return s.withPerms(ctx, u)
+}
+
+// joinByName gives a new user the roles, teams and department named, as
+// the command line takes them. An unknown name is the caller's mistake,
+// reported on its field.
+func joinByName(ctx context.Context, tx *sql.Tx, id int64, in NewUser, v *ValidationError) error {
+	roles := in.Roles
+	if in.Admin {
+		var admin string
+		err := tx.QueryRowContext(ctx, "SELECT name FROM roles WHERE is_admin = 1 AND deleted_at IS NULL ORDER BY id LIMIT 1").Scan(&admin)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Every administrator role was deleted: bring the shipped one back.
+			if _, err := tx.ExecContext(ctx, "UPDATE roles SET deleted_at = NULL, is_admin = 1 WHERE id = 1"); err != nil {
+				return fmt.Errorf("create user: %w", err)
+			}
+			err = tx.QueryRowContext(ctx, "SELECT name FROM roles WHERE id = 1").Scan(&admin)
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		roles = append(roles, admin)
+	}
+	if len(roles) == 0 {
+		roles = []string{"Satış"}
+	}
+	for _, link := range []struct {
+		field, table, side string
+		names              []string
+	}{{"role", "roles", "users_roles", roles}, {"team", "teams", "users_teams", in.Teams}} {
+		for _, name := range link.names {
+			ref, err := idByName(ctx, tx, link.table, name)
+			if err != nil {
+				return err
+			}
+			if ref == 0 {
+				v.Add(link.field, "error.unknown_name", name)
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO "+link.side+" (record_id, ref_id) VALUES (?, ?)", id, ref); err != nil {
+				return fmt.Errorf("create user: %w", err)
+			}
+		}
+	}
+	if in.Department != "" {
+		ref, err := idByName(ctx, tx, "departments", in.Department)
+		if err != nil {
+			return err
+		}
+		if ref == 0 {
+			v.Add("department", "error.unknown_name", in.Department)
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET department_id = ? WHERE id = ?", ref, id); err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+	}
+	return nil
+}
+
+// idByName finds a live team, role or department by its name, in any
+// case and with or without Turkish letters typed as ASCII; 0 when none.
+func idByName(ctx context.Context, q querier, table, name string) (int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, name FROM "+table+" WHERE deleted_at IS NULL ORDER BY id")
+	if err != nil {
+		return 0, fmt.Errorf("find %s %q: %w", table, name, err)
+	}
+	want := tr.Fold(strings.TrimSpace(name))
+	var found int64
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("find %s %q: %w", table, name, err)
+		}
+		if found == 0 && tr.Fold(n) == want {
+			found = id
+		}
+	}
+	return found, closeRows(rows, table)
 }
 
 // normEmail checks an e-mail and lower-cases all of it: people type their
@@ -200,12 +313,12 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || !u.Active {
 		return nil, ErrBadCredentials
 	}
-	return &u, nil
+	return s.withPerms(ctx, &u)
 }
 
 // UserByID returns a user the actor may see.
 func (s *Store) UserByID(ctx context.Context, a *Actor, id int64) (*User, error) {
-	if err := authorize(a, "users", "read"); err != nil {
+	if err := authorize(a, "users", "admin"); err != nil {
 		return nil, err
 	}
 	u, err := scanUser(s.reads.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
@@ -215,12 +328,12 @@ func (s *Store) UserByID(ctx context.Context, a *Actor, id int64) (*User, error)
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
-	return u, nil
+	return s.withPerms(ctx, u)
 }
 
 // UserByEmail returns the user with the e-mail (any case).
 func (s *Store) UserByEmail(ctx context.Context, a *Actor, email string) (*User, error) {
-	if err := authorize(a, "users", "read"); err != nil {
+	if err := authorize(a, "users", "admin"); err != nil {
 		return nil, err
 	}
 	email, _ = normEmail(email)
@@ -231,7 +344,7 @@ func (s *Store) UserByEmail(ctx context.Context, a *Actor, email string) (*User,
 	if err != nil {
 		return nil, fmt.Errorf("user %s: %w", email, err)
 	}
-	return u, nil
+	return s.withPerms(ctx, u)
 }
 
 // ProfileInput is what a user may change about themselves.

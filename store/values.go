@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,8 +32,8 @@ func (f *Field) parseText(s string) (any, *Msg) {
 			return nil, nil
 		case f.Kind == Bool:
 			return false, nil
-		case f.Kind == Tags:
-			return []string(nil), nil
+		case f.Kind == Tags, f.Kind == RefList, f.Kind == Grants:
+			return emptyValue(f.Kind), nil
 		}
 		return "", nil
 	}
@@ -141,6 +142,18 @@ func (f *Field) parseText(s string) (any, *Msg) {
 		return u, nil
 	case Tags:
 		return parseTags(strings.Split(s, ","))
+	case RefList:
+		return parseIDs(strings.Split(s, ","))
+	case Grants:
+		var p Permissions
+		if err := json.Unmarshal([]byte(s), &p); err != nil {
+			return bad("error.json_type", "permissions object")
+		}
+		n, msg := p.normalise()
+		if msg != nil {
+			return nil, msg
+		}
+		return n, nil
 	}
 	return bad("error.text")
 }
@@ -167,6 +180,45 @@ func parseTags(raw []string) (any, *Msg) {
 		return nil, &Msg{Key: "error.too_many", Args: []any{maxTags}}
 	}
 	return out, nil
+}
+
+// maxRefs bounds a reference list (a user's teams or roles).
+const maxRefs = 100
+
+// parseIDs reads record ids, as a form's checkboxes send them, into a
+// sorted list without repeats.
+func parseIDs(raw []string) (any, *Msg) {
+	var ids []int64
+	for _, r := range raw {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(r, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, &Msg{Key: "error.number"}
+		}
+		ids = append(ids, n)
+	}
+	return normalIDs(ids)
+}
+
+func normalIDs(ids []int64) (any, *Msg) {
+	if len(ids) > maxRefs {
+		return nil, &Msg{Key: "error.too_many", Args: []any{maxRefs}}
+	}
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	for _, n := range sorted {
+		if n <= 0 {
+			return nil, &Msg{Key: "error.number"}
+		}
+	}
+	if len(sorted) == 0 {
+		return []int64(nil), nil
+	}
+	return sorted, nil
 }
 
 func parsePhones(labels, numbers []string) (any, *Msg) {
@@ -212,6 +264,12 @@ func (m *Module) ParseForm(form url.Values) (Values, *ValidationError) {
 		switch f.Kind {
 		case PhoneList:
 			val, msg = parsePhones(form[f.Name+"_label"], form[f.Name+"_number"])
+		case RefList:
+			val, msg = parseIDs(form[f.Name])
+		case Grants:
+			var p Permissions
+			p, msg = parsePermissionsForm(form, f.Name)
+			val = p
 		default:
 			val, msg = f.parseText(form.Get(f.Name))
 		}
@@ -278,6 +336,22 @@ func (f *Field) parseJSON(raw json.RawMessage) (any, *Msg) {
 			labels[i], numbers[i] = p.Label, p.Number
 		}
 		return parsePhones(labels, numbers)
+	case RefList:
+		var ids []int64
+		if err := json.Unmarshal(raw, &ids); err != nil {
+			return nil, &Msg{Key: "error.json_type", Args: []any{"array of ids"}}
+		}
+		return normalIDs(ids)
+	case Grants:
+		var p Permissions
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, &Msg{Key: "error.json_type", Args: []any{`{"grants": {module: {action: scope}}, "fields": {module: {field: access}}}`}}
+		}
+		n, msg := p.normalise()
+		if msg != nil {
+			return nil, msg
+		}
+		return n, nil
 	case Bool:
 		var b bool
 		if err := json.Unmarshal(raw, &b); err != nil {
@@ -346,6 +420,10 @@ func isEmpty(v any) bool {
 		return len(x) == 0
 	case []PhoneEntry:
 		return len(x) == 0
+	case []int64:
+		return len(x) == 0
+	case Permissions:
+		return len(x.Grants) == 0 && len(x.Fields) == 0
 	}
 	return false
 }
@@ -426,6 +504,24 @@ func (f *Field) recheck(v Values) *Msg {
 			v[f.Name] = val
 		}
 		return msg
+	case []int64:
+		if f.Kind != RefList {
+			return &Msg{Key: "error.json_type", Args: []any{string(f.Kind)}}
+		}
+		val, msg := normalIDs(x)
+		if msg == nil {
+			v[f.Name] = val
+		}
+		return msg
+	case Permissions:
+		if f.Kind != Grants {
+			return &Msg{Key: "error.json_type", Args: []any{string(f.Kind)}}
+		}
+		val, msg := x.normalise()
+		if msg == nil {
+			v[f.Name] = val
+		}
+		return msg
 	case int:
 		v[f.Name] = int64(x)
 	case nil, int64, bool:
@@ -445,6 +541,10 @@ func emptyValue(k Kind) any {
 		return []string(nil)
 	case k == PhoneList:
 		return []PhoneEntry(nil)
+	case k == RefList:
+		return []int64(nil)
+	case k == Grants:
+		return Permissions{}
 	}
 	return ""
 }

@@ -435,6 +435,9 @@ func apiRecord(rec *store.Record) apiObject {
 	o := make(apiObject, 0, len(fields)+3)
 	o = append(o, apiMember{"id", rec.ID})
 	for _, f := range fields {
+		if _, shown := rec.Values[f.Name]; !shown && f.Sensitive {
+			continue // hidden from this user by their roles: left out, not shown empty
+		}
 		o = append(o, apiMember{f.Name, apiValue(f, rec.Values[f.Name])})
 	}
 	o = append(o, apiMember{"created_at", apiTime(rec.CreatedAt)}, apiMember{"updated_at", apiTime(rec.UpdatedAt)})
@@ -454,6 +457,15 @@ func apiValue(f *store.Field, v any) any {
 	case store.Bool:
 		b, _ := v.(bool)
 		return b
+	case store.RefList:
+		ids, _ := v.([]int64)
+		if ids == nil {
+			ids = []int64{}
+		}
+		return ids
+	case store.Grants:
+		p, _ := v.(store.Permissions)
+		return p
 	case store.Tags:
 		t, _ := v.([]string)
 		if t == nil {

@@ -122,6 +122,24 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 		sc["type"] = "boolean"
 	case store.URL:
 		sc["type"], sc["format"], sc["maxLength"] = "string", "uri", 300
+	case store.RefList:
+		sc["type"], sc["uniqueItems"], sc["maxItems"] = "array", true, 100
+		sc["items"] = oaMap{"type": "integer", "format": "int64", "minimum": 1}
+		desc = fmt.Sprintf("The ids of records of %s (%s/%s).", f.Ref, apiBase, f.Ref)
+	case store.Grants:
+		scopes := oaMap{"type": "string", "enum": store.Scopes}
+		actions := oaMap{}
+		for _, a := range store.Actions {
+			actions[a] = scopes
+		}
+		sc["type"] = "object"
+		sc["properties"] = oaMap{
+			"grants": oaMap{"type": "object", "description": "Per module, the scope of each action; an action left out is none.",
+				"additionalProperties": oaMap{"type": "object", "properties": actions, "additionalProperties": false}},
+			"fields": oaMap{"type": "object", "description": "Per module, the protection of sensitive fields; a field left out is open.",
+				"additionalProperties": oaMap{"type": "object", "additionalProperties": oaMap{"type": "string", "enum": []string{"readonly", "hidden"}}}},
+		}
+		desc = "What the role allows. Each scope includes the narrower ones (none < own < team < department < all); a user with several roles gets the widest."
 	default:
 		sc["type"] = "string"
 	}
@@ -213,7 +231,7 @@ func oaModuleSchemas(l *i18n.Locale, m *store.Module) (record, patch oaMap) {
 // oaFilterSchema is the schema of a filter's query parameter.
 func oaFilterSchema(f *store.Field) oaMap {
 	switch f.Kind {
-	case store.Int, store.Ref:
+	case store.Int, store.Ref, store.RefList:
 		return oaMap{"type": "integer", "format": "int64"}
 	case store.Bool:
 		return oaMap{"type": "string", "enum": []string{"1", "0", "true", "false"}}

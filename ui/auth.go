@@ -84,14 +84,22 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	keys := []string{accountKey(email), addressKey(clientIP(r))}
 	data := loginData{form: newForm(r), Next: safeNext(r.PostFormValue(nextParameter))}
 
+	from := store.LoginClient{IP: clientIP(r), UserAgent: r.UserAgent()}
+
 	if wait := s.limiter.wait(keys...); wait > 0 {
+		if err := s.store.RecordRateLimited(r.Context(), r.PostFormValue("email"), from); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		minutes := int(math.Ceil(wait.Minutes()))
 		data.Message = st.locale.T("login.too_many", minutes)
 		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
 		s.render(w, r, http.StatusTooManyRequests, "login", s.newPage(r, "login.title", data))
 		return
 	}
-	u, err := s.store.Authenticate(r.Context(), email, r.PostFormValue("password"))
+	// Login records the attempt in the login history, with the e-mail as
+	// typed: a mistyped address is part of what an administrator looks for.
+	u, err := s.store.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), from)
 	if errors.Is(err, store.ErrBadCredentials) {
 		s.limiter.fail(keys...)
 		s.log.Info("login failed", "remote", clientIP(r))

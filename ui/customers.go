@@ -45,6 +45,9 @@ type customer360 struct {
 	ContactResults []contactRow
 	Roles          []option
 	History        []historyRow
+	Can            recordRights
+	CanAssets      bool // the user may see assets at all
+	CanAddAsset    bool
 }
 
 func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
@@ -82,10 +85,17 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 			Role: l.T("contact_role." + c.Role), RoleValue: c.Role,
 			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other)})
 	}
-	assets, err := s.store.Children(r.Context(), st.actor, store.Assets, "customer_id", rec.ID, 100)
-	if err != nil {
+	if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	d.CanAssets, d.CanAddAsset = st.actor.Can(store.Assets, store.ActRead), st.actor.Can(store.Assets, store.ActCreate)
+	var assets []*store.Record
+	if d.CanAssets {
+		if assets, err = s.store.Children(r.Context(), st.actor, store.Assets, "customer_id", rec.ID, 100); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	cols := []string{"name", "kind", "plate", "serial_no", "warranty_end"}
 	for _, c := range cols {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,10 +30,12 @@ type option struct {
 type formField struct {
 	Name     string
 	Label    string
-	Input    string // text, email, tel, date, number, url, select, textarea, tags, phones, ref, checkbox
+	Input    string // text, email, tel, date, number, url, select, textarea, tags, phones, ref, checkbox, checks, grants
 	Value    string
 	Checked  bool
 	Options  []option
+	Matrix   template.HTML // Input "grants": the role's permission table, rendered
+	Disabled bool          // read-only for this user's roles
 	Phones   []store.PhoneEntry
 	RefName  string // the name of a referenced record, for Input "ref"
 	Required bool
@@ -67,22 +70,43 @@ func inputFor(k store.Kind) string {
 		return "ref"
 	case store.Bool:
 		return "checkbox"
+	case store.RefList:
+		return "checks"
+	case store.Grants:
+		return "grants"
 	}
 	return "text"
+}
+
+// formContext is what a form needs besides the record: whom the record
+// may be assigned to, the choices of references to the firm's own lists
+// (departments, teams, roles), and what the user may do with each field.
+type formContext struct {
+	users   []option
+	refOpts map[string][]option // by field name
+	access  func(*store.Field) store.Access
 }
 
 // formFields builds the inputs of a module's form for the values (and the
 // per-field problems) at hand. Fields of other discriminator groups are
 // left out; users is the choice list for references to users.
-func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string]string, errs map[string]string, users []option) []formField {
+func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string]string, errs map[string]string, fc formContext) []formField {
 	var out []formField
 	for _, f := range m.InputFields() {
 		if !m.Applies(f, v) || f.Name == m.Discriminator {
 			continue
 		}
+		acc := store.AccessFull
+		if fc.access != nil {
+			acc = fc.access(f)
+		}
+		if acc == store.AccessHidden {
+			continue
+		}
 		ff := formField{
 			Name: f.Name, Label: l.T(m.LabelKey(f)), Input: inputFor(f.Kind),
 			Value: inputValue(f, v[f.Name]), Required: f.Required, Error: errs[f.Name], Group: f.Group,
+			Disabled: acc == store.AccessReadOnly,
 		}
 		switch f.Kind {
 		case store.Choice:
@@ -99,10 +123,29 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 		case store.Ref:
 			if f.Ref == "users" {
 				ff.Input = "select"
+				users := fc.users
+				if ff.Value != "" && !slices.ContainsFunc(users, func(o option) bool { return o.Value == ff.Value }) {
+					// The current owner stays choosable even when the user
+					// could not assign to them now.
+					users = append([]option{{Value: ff.Value, Label: refs[f.Name]}}, users...)
+				}
 				ff.Options = selectOptions(users, ff.Value, true)
+			} else if opts, ok := fc.refOpts[f.Name]; ok {
+				ff.Input = "select"
+				ff.Options = selectOptions(opts, ff.Value, true)
 			} else {
 				ff.RefName = refs[f.Name]
 			}
+		case store.RefList:
+			ids, _ := v[f.Name].([]int64)
+			for _, o := range fc.refOpts[f.Name] {
+				id, _ := strconv.ParseInt(o.Value, 10, 64)
+				o.Selected = slices.Contains(ids, id)
+				ff.Options = append(ff.Options, o)
+			}
+		case store.Grants:
+			p, _ := v[f.Name].(store.Permissions)
+			ff.Matrix = grantsHTML(l, f.Name, p, true)
 		case store.Tags:
 			ff.Hint = l.T("form.tags_hint")
 		}
@@ -276,6 +319,14 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		return cell{Text: name, URL: template.URL(recordURL(target, id))}
 	case store.Tags:
 		return cell{Chips: r.Values.Tags(f.Name)}
+	case store.RefList:
+		if r.Refs[f.Name] == "" {
+			return cell{}
+		}
+		return cell{Chips: strings.Split(r.Refs[f.Name], ", ")}
+	case store.Grants:
+		p, _ := v.(store.Permissions)
+		return cell{HTML: grantsHTML(l, f.Name, p, false)}
 	case store.Bool:
 		if b, _ := v.(bool); b {
 			return cell{Text: l.T("value.yes")}
@@ -343,4 +394,67 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// grantsHTML renders a role's permissions as a table: a row per module,
+// a column per action, and a line per protected field. As a form (edit
+// set) each cell is a select named "<field>.<module>.<action>" or
+// "<field>.<module>.field.<name>", which the store's role-form parser
+// reads; otherwise the cells are the scopes' names.
+func grantsHTML(l *i18n.Locale, field string, p store.Permissions, edit bool) template.HTML {
+	var b strings.Builder
+	esc := html.EscapeString
+	b.WriteString(`<div class="scroll"><table class="grants"><thead><tr><th scope="col">`)
+	b.WriteString(esc(l.T("roles.module")))
+	b.WriteString(`</th>`)
+	for _, act := range store.Actions {
+		b.WriteString(`<th scope="col">` + esc(l.T("roles.action."+act)) + `</th>`)
+	}
+	b.WriteString(`</tr></thead><tbody>`)
+	for _, row := range p.Matrix() {
+		b.WriteString(`<tr><th scope="row">` + esc(l.T(row.Module.Label)) + `</th>`)
+		for i, act := range store.Actions {
+			b.WriteString(`<td>`)
+			if edit {
+				name := field + "." + row.Module.Key + "." + act
+				b.WriteString(`<select name="` + esc(name) + `" aria-label="` + esc(l.T(row.Module.Label)+" – "+l.T("roles.action."+act)) + `">`)
+				var opts []option
+				for _, sc := range store.Scopes {
+					opts = append(opts, option{Value: sc, Label: l.T("roles.scope." + sc), Selected: sc == row.Scopes[i]})
+				}
+				b.WriteString(string(optionsHTML(opts)))
+				b.WriteString(`</select>`)
+			} else {
+				b.WriteString(`<span class="scope scope-` + esc(row.Scopes[i]) + `">` + esc(l.T("roles.scope."+row.Scopes[i])) + `</span>`)
+			}
+			b.WriteString(`</td>`)
+		}
+		b.WriteString(`</tr>`)
+		for _, fp := range row.Fields {
+			label := l.T(row.Module.LabelKey(fp.Field))
+			b.WriteString(`<tr class="fieldrow"><td>` + esc(label) + `</td><td colspan="` + strconv.Itoa(len(store.Actions)) + `">`)
+			if edit {
+				name := field + "." + row.Module.Key + ".field." + fp.Field.Name
+				b.WriteString(`<select name="` + esc(name) + `" aria-label="` + esc(label) + `">`)
+				var opts []option
+				for _, acc := range store.Accesses {
+					opts = append(opts, option{Value: acc, Label: l.T("roles.access." + accessKey(acc)), Selected: acc == fp.Access})
+				}
+				b.WriteString(string(optionsHTML(opts)))
+				b.WriteString(`</select>`)
+			} else {
+				b.WriteString(esc(l.T("roles.access." + accessKey(fp.Access))))
+			}
+			b.WriteString(`</td></tr>`)
+		}
+	}
+	b.WriteString(`</tbody></table></div>`)
+	return template.HTML(b.String()) // every piece escaped above
+}
+
+func accessKey(acc string) string {
+	if acc == "" {
+		return "full"
+	}
+	return acc
 }

@@ -24,6 +24,9 @@ type historyChange struct {
 	Label string
 	Old   string
 	New   string
+	// Cleared is the translated word shown when New is empty, so that the
+	// "changes" partial needs nothing but the row.
+	Cleared string
 }
 
 // historyLimit is how many entries a record page shows.
@@ -38,20 +41,37 @@ func (s *Server) history(r *http.Request, m *store.Module, id int64) ([]historyR
 	}
 	rows := make([]historyRow, 0, len(entries))
 	for _, e := range entries {
-		row := historyRow{When: l.DateTime(e.At), Actor: e.Actor, Action: l.T("history." + e.Action)}
-		if e.UserID == 0 {
-			row.Actor = l.T("history.system")
-		}
-		for _, c := range e.Changes {
-			row.Changes = append(row.Changes, historyChange{
-				Label: historyLabel(l, m, c.Field),
-				Old:   historyValue(l, m, c.Field, c.Old),
-				New:   historyValue(l, m, c.Field, c.New),
-			})
-		}
-		rows = append(rows, row)
+		rows = append(rows, historyRowOf(l, m, e))
 	}
 	return rows, nil
+}
+
+// historyRowOf formats an audit entry of a record of m, for the record's
+// history and for the audit trail page alike. m is nil for a module that
+// is no longer declared: its old entries still show, field names as kept.
+func historyRowOf(l *i18n.Locale, m *store.Module, e store.AuditEntry) historyRow {
+	row := historyRow{When: l.DateTime(e.At), Actor: e.Actor, Action: l.T("history." + e.Action)}
+	if e.UserID == 0 {
+		row.Actor = l.T("history.system")
+	}
+	for _, c := range e.Changes {
+		ch := historyChange{Label: c.Field, Cleared: l.T("history.cleared")}
+		if m != nil {
+			ch.Label = historyLabel(l, m, c.Field)
+			ch.Old, ch.New = historyValue(l, m, c.Field, c.Old), historyValue(l, m, c.Field, c.New)
+		} else {
+			ch.Old, ch.New = rawHistoryValue(c.Old), rawHistoryValue(c.New)
+		}
+		row.Changes = append(row.Changes, ch)
+	}
+	return row
+}
+
+func rawHistoryValue(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 // historyLabel names a changed field; the contact links' own keys have

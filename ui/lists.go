@@ -97,6 +97,9 @@ type listData struct {
 	Query       string        // the list's query without the cursor, for saving a view
 	Users       template.HTML // the owner <option>s of the bulk bar
 	CanTag      bool          // the module has tags to add in bulk
+	CanCreate   bool          // the New buttons show
+	CanAssign   bool          // the bulk bar offers assigning
+	CanDelete   bool          // and deleting
 	SelectLabel string
 	Error       string
 }
@@ -183,10 +186,25 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	if err != nil {
 		return nil, err
 	}
+	// The bulk bar and the New buttons follow the user's roles; the store
+	// checks each record again when the form comes back.
+	a := st.actor
 	d := &listData{Spec: spec, Search: lq.Search, CreatedFrom: lq.CreatedFrom, CreatedTo: lq.CreatedTo,
-		Sort: lq.Sort, Desc: lq.Desc, Users: optionsHTML(users), SelectLabel: l.T("bulk.select")}
+		Sort: lq.Sort, Desc: lq.Desc, SelectLabel: l.T("bulk.select"),
+		CanCreate: a.Can(m, store.ActCreate), CanDelete: a.Can(m, store.ActDelete) && !m.NoDelete}
 	if f, ok := m.Field("tags"); ok && f.Kind == store.Tags {
-		d.CanTag = true
+		d.CanTag = a.Can(m, store.ActEdit)
+	}
+	if f, ok := m.Field("owner_id"); ok && f.Ref == "users" && a.Can(m, store.ActEdit) {
+		assignees, err := s.store.Assignees(r.Context(), a, m, store.ActEdit)
+		if err != nil {
+			return nil, err
+		}
+		var opts []option
+		for _, u := range assignees {
+			opts = append(opts, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+		}
+		d.CanAssign, d.Users = true, optionsHTML(opts)
 	}
 	base := cleanQuery(q)
 	d.Query = base.Encode()
@@ -226,11 +244,27 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 			fi.Options = optionsHTML(choiceOptions(l, m, f, fi.Value, true))
 		case store.Province:
 			fi.Options = optionsHTML(provinceOptions(fi.Value))
-		case store.Ref:
-			if f.Ref != "users" {
+		case store.Ref, store.RefList:
+			switch target, _ := store.ModuleByKey(f.Ref); {
+			case f.Ref == "users":
+				fi.Options = optionsHTML(selectOptions(users, fi.Value, true))
+			case target != nil && target.AdminOnly:
+				// The firm's departments, teams and roles are short lists.
+				page, err := s.store.List(r.Context(), a, target, store.ListQuery{Limit: store.MaxLimit})
+				if err != nil {
+					return nil, err
+				}
+				var opts []option
+				for _, rec := range page.Records {
+					opts = append(opts, option{Value: strconv.FormatInt(rec.ID, 10), Label: rec.Title()})
+				}
+				fi.Options = optionsHTML(selectOptions(opts, fi.Value, true))
+			default:
 				continue // reached through the parent's page, not a list filter
 			}
-			fi.Options = optionsHTML(selectOptions(users, fi.Value, true))
+		case store.Bool:
+			fi.Options = optionsHTML([]option{{Value: "", Label: "—"}, {Value: "1", Label: l.T("value.yes"), Selected: fi.Value == "1"},
+				{Value: "0", Label: l.T("value.no"), Selected: fi.Value == "0"}})
 		}
 		d.Filters = append(d.Filters, fi)
 	}

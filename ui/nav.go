@@ -7,9 +7,10 @@ import "kobicrm/store"
 // only when it has an entry the user may open; modules add their entries
 // here as they are built, so nothing unfinished is ever linked.
 type navItem struct {
-	Key   string // catalogue key of the label
-	Path  string
-	Admin bool // administrators only
+	Key    string // catalogue key of the label
+	Path   string
+	Admin  bool   // administrators only
+	Module string // shown only to those whose roles may read this module
 }
 
 type navGroup struct {
@@ -19,22 +20,29 @@ type navGroup struct {
 
 var navigation = []navGroup{
 	{Key: "nav.marketing", Items: []navItem{
-		{Key: "module.leads", Path: "/leads"},
+		{Key: "module.leads", Path: "/leads", Module: "customers"},
 	}},
 	{Key: "nav.sales", Items: []navItem{
-		{Key: "module.customers", Path: "/customers"},
+		{Key: "module.customers", Path: "/customers", Module: "customers"},
 	}},
 	{Key: "nav.service", Items: []navItem{
-		{Key: "module.assets", Path: "/assets"},
-		{Key: "nav.lookup", Path: "/lookup"},
+		{Key: "module.assets", Path: "/assets", Module: "assets"},
+		{Key: "nav.lookup", Path: "/lookup", Module: "customers"},
 	}},
 	{Key: "nav.admin", Items: []navItem{
+		{Key: "module.users", Path: "/users", Admin: true},
+		{Key: "module.teams", Path: "/teams", Admin: true},
+		{Key: "module.departments", Path: "/departments", Admin: true},
+		{Key: "module.roles", Path: "/roles", Admin: true},
 		{Key: "nav.recycle", Path: "/recycle", Admin: true},
 		{Key: "nav.backup", Path: "/admin/backup", Admin: true},
+		{Key: "nav.audit", Path: "/admin/audit", Admin: true},
+		{Key: "nav.logins", Path: "/admin/logins", Admin: true},
+		{Key: "nav.sessions", Path: "/admin/sessions", Admin: true},
 	}},
 }
 
-func navFor(u *store.User) []navGroup {
+func navFor(u *store.User, a *store.Actor) []navGroup {
 	if u == nil {
 		return nil
 	}
@@ -43,6 +51,9 @@ func navFor(u *store.User) []navGroup {
 		var items []navItem
 		for _, it := range g.Items {
 			if it.Admin && !u.Admin {
+				continue
+			}
+			if m, ok := store.ModuleByKey(it.Module); ok && !a.Can(m, store.ActRead) {
 				continue
 			}
 			items = append(items, it)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -198,7 +199,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 			}
 		}
 	}
-	users, err := s.userOptions(r)
+	fc, err := s.formContext(r, m, id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -228,7 +229,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 			}
 		}
 	}
-	d.Fields = formFields(l, m, vals, refs, errs, users)
+	d.Fields = formFields(l, m, vals, refs, errs, fc)
 	if raw != nil {
 		for i := range d.Fields {
 			ff := &d.Fields[i]
@@ -249,6 +250,13 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 				ff.Phones = append(ff.Phones, store.PhoneEntry{})
 			case "checkbox":
 				ff.Checked = raw.Get(ff.Name) != ""
+			case "checks":
+				for j := range ff.Options {
+					ff.Options[j].Selected = slices.Contains(raw[ff.Name], ff.Options[j].Value)
+				}
+			case "grants":
+				// The matrix comes back from the parsed values, which the
+				// form's own selects always produce.
 			case "select":
 				if !raw.Has(ff.Name) {
 					continue // not typed: keep the value's own selection
@@ -294,6 +302,46 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	s.render(w, r, status, "form", p)
 }
 
+// formContext gathers what a module's form offers to choose from: the
+// users the actor may assign the record to (for a new record, within their
+// create scope; for an existing one, their edit scope), and the firm's
+// departments, teams and roles for the admin modules' references.
+func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formContext, error) {
+	st := state(r)
+	fc := formContext{refOpts: map[string][]option{}, access: func(f *store.Field) store.Access {
+		return st.actor.FieldAccess(m, f.Name)
+	}}
+	action := store.ActCreate
+	if id > 0 {
+		action = store.ActEdit
+	}
+	users, err := s.store.Assignees(r.Context(), st.actor, m, action)
+	if err != nil && !errors.Is(err, store.ErrForbidden) {
+		return fc, err
+	}
+	for _, u := range users {
+		fc.users = append(fc.users, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		target, ok := store.ModuleByKey(f.Ref)
+		if (f.Kind != store.Ref && f.Kind != store.RefList) || f.Ref == "users" || !ok || !target.AdminOnly {
+			continue
+		}
+		page, err := s.store.List(r.Context(), st.actor, target, store.ListQuery{Limit: store.MaxLimit})
+		if err != nil {
+			return fc, err
+		}
+		for _, rec := range page.Records {
+			if target == m && rec.ID == id {
+				continue // a department is not its own parent
+			}
+			fc.refOpts[f.Name] = append(fc.refOpts[f.Name], option{Value: strconv.FormatInt(rec.ID, 10), Label: rec.Title()})
+		}
+	}
+	return fc, nil
+}
+
 // loadRecord reads the record named in the URL, answering 404 itself when
 // it does not exist or the user may not see it.
 func (s *Server) loadRecord(w http.ResponseWriter, r *http.Request, m *store.Module) (*store.Record, bool) {
@@ -332,6 +380,33 @@ type recordData struct {
 	Record  *store.Record
 	Details []detail
 	History []historyRow
+	Can     recordRights
+	Actions []recordAction // module-specific buttons (a user's invitation link)
+}
+
+// recordAction is a button on a record page that posts to URL.
+type recordAction struct {
+	URL   string
+	ID    string
+	Label string
+}
+
+// recordRights are the buttons a record page shows: a user who may only
+// read a record sees none (the store refuses a forged POST regardless).
+type recordRights struct {
+	Edit   bool
+	Delete bool
+}
+
+func (s *Server) recordRights(r *http.Request, m *store.Module, id int64) (recordRights, error) {
+	var c recordRights
+	var err error
+	a := state(r).actor
+	if c.Edit, err = s.store.Allowed(r.Context(), a, m, store.ActEdit, id); err != nil {
+		return c, err
+	}
+	c.Delete, err = s.store.Allowed(r.Context(), a, m, store.ActDelete, id)
+	return c, err
 }
 
 // recordShow is the generic record page.
@@ -344,6 +419,13 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		l := state(r).locale
 		d := &recordData{Module: m, Record: rec, Details: details(l, m, rec)}
 		var err error
+		if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if m == store.Users {
+			d.Actions = userActions(rec)
+		}
 		if d.History, err = s.history(r, m, rec.ID); err != nil {
 			s.serverError(w, r, err)
 			return

@@ -54,6 +54,7 @@ type page struct {
 	CSRF    string
 	User    *store.User
 	Nav     []navGroup
+	Unread  int // the user's unread notifications, for the badge
 	Path    string
 	Flashes []flash
 	Version string
@@ -89,14 +90,29 @@ func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 		Nonce:   st.nonce,
 		CSRF:    csrf,
 		User:    st.user,
-		Nav:     navFor(st.user),
+		Nav:     navFor(st.user, st.actor),
 		Path:    r.URL.Path,
 		Version: s.cfg.Version,
 		L:       st.locale,
 		assets:  s.static,
 		Bare:    st.user == nil,
 		Data:    data,
+		Unread:  s.unread(r),
 	}
+}
+
+// unread counts the user's unread notifications. A failure only hides
+// the badge: the page itself must not fail for it.
+func (s *Server) unread(r *http.Request) int {
+	st := state(r)
+	if st.user == nil {
+		return 0
+	}
+	n, err := s.store.UnreadNotifications(r.Context(), st.actor)
+	if err != nil {
+		s.log.Warn("count notifications", "err", err)
+	}
+	return n
 }
 
 // render writes a page. The page is executed into a buffer first, so that a
