@@ -82,7 +82,7 @@ func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Valu
 				return nil, &RowError{Row: i, Err: errs}
 			}
 		}
-		rec, err := s.insertRow(ctx, tx, m, vals, created)
+		rec, err := s.insertRow(ctx, tx, a, m, vals, created)
 		if v, ok := AsValidation(err); ok {
 			return nil, &RowError{Row: i, Err: v}
 		}

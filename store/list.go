@@ -121,10 +121,16 @@ func (m *Module) Sortable(name string) bool {
 // last row's (sort value, id), so a page deep in the list costs what the
 // first does, and no page counts the whole table.
 func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Page, error) {
-	action := "read"
+	action := ActRead
 	if q.Deleted {
 		action = "admin" // the recycle bin is the administrators'
 	}
+	return s.list(ctx, a, m, q, action)
+}
+
+// list is List for an action: reading, or exporting, whose scope a role
+// may set narrower than reading's.
+func (s *Store) list(ctx context.Context, a *Actor, m *Module, q ListQuery, action string) (*Page, error) {
 	if err := authorize(a, m.Key, action); err != nil {
 		return nil, err
 	}

@@ -186,7 +186,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 			return nil, err
 		}
 	}
-	rec, err := s.insertRow(ctx, tx, m, vals, time.Time{})
+	rec, err := s.insertRow(ctx, tx, a, m, vals, time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +205,10 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 // insertRow checks and writes a new record and its side tables inside tx,
 // but not its search entry: CreateMany indexes a whole batch after its
 // rows. A non-zero created is the record's creation time instead of now.
-func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Values, created time.Time) (*Record, error) {
+func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, vals Values, created time.Time) (*Record, error) {
 	errs := &ValidationError{}
 	m.check(vals, errs)
-	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
+	if err := checkRefs(ctx, tx, a, m, vals, nil, errs); err != nil {
 		return nil, err
 	}
 	if m.Verify != nil && len(errs.Fields) == 0 {
@@ -255,7 +255,12 @@ func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, m *Module, vals Value
 }
 
 // checkRefs makes sure every Ref names a live record (or an active user).
-func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *ValidationError) error {
+//
+// A reference the actor sets or changes must also name a record they may
+// see: otherwise ids could be probed, and a record hung on someone else's
+// customer. An unchanged reference (old holds the stored values) is left
+// be, so a record linked before a role changed can still be edited.
+func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Values, errs *ValidationError) error {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if f.Kind == RefList {
@@ -269,6 +274,7 @@ func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *Val
 			continue
 		}
 		var query string
+		args := []any{id}
 		if f.Ref == "users" {
 			query = "SELECT count(*) FROM users WHERE id = ? AND active = 1"
 		} else {
@@ -276,10 +282,21 @@ func checkRefs(ctx context.Context, q querier, m *Module, vals Values, errs *Val
 			if !ok {
 				return fmt.Errorf("field %s.%s: unknown module %s", m.Key, f.Name, f.Ref)
 			}
-			query = "SELECT count(*) FROM " + target.Table + " WHERE id = ? AND deleted_at IS NULL"
+			query = "SELECT count(*) FROM " + target.Table + " t WHERE t.id = ? AND t.deleted_at IS NULL"
+			if before, _ := old.Int(f.Name); !target.AdminOnly && before != id {
+				scope, sargs, err := scopeCond(a, target, ActRead)
+				if err != nil {
+					errs.Add(f.Name, "error.ref_missing")
+					continue
+				}
+				if scope != "" {
+					query += " AND " + scope
+					args = append(args, sargs...)
+				}
+			}
 		}
 		var n int
-		if err := q.QueryRowContext(ctx, query, id).Scan(&n); err != nil {
+		if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 			return fmt.Errorf("check %s.%s: %w", m.Key, f.Name, err)
 		}
 		if n == 0 {
@@ -676,7 +693,7 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 	protect(a, m, vals, old.Values)
 	errs := &ValidationError{}
 	m.check(vals, errs)
-	if err := checkRefs(ctx, tx, m, vals, errs); err != nil {
+	if err := checkRefs(ctx, tx, a, m, vals, old.Values, errs); err != nil {
 		return nil, nil, err
 	}
 	if m.owned() && !reflect.DeepEqual(old.Values["owner_id"], vals["owner_id"]) {

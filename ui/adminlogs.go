@@ -11,6 +11,7 @@ import (
 
 	"kobicrm/store"
 	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
 )
 
 // The administrators' logs: the audit trail of every record, the login
@@ -21,7 +22,10 @@ import (
 // auditActions are the audit trail's actions, in the order the filter
 // offers them.
 var auditActions = []string{store.ActionCreate, store.ActionUpdate, store.ActionDelete,
-	store.ActionRestore, store.ActionPurge, store.ActionLink, store.ActionUnlink}
+	store.ActionRestore, store.ActionPurge, store.ActionLink, store.ActionUnlink,
+	store.ActionRead, store.ActionExport, store.ActionImport, store.ActionMerge,
+	"invite", // written by store/invites.go, which has no constant for it
+}
 
 // logFilters are the filters the log pages share, as typed.
 type logFilters struct {
@@ -87,7 +91,16 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	for _, e := range page.Entries {
+	d.Entries = auditRows(l, page.Entries)
+	d.pager(r, aq.Before, page.Next)
+	s.render(w, r, http.StatusOK, "audit", s.newPage(r, "audit.title", d))
+}
+
+// auditRows formats trail entries the way a record's history shows them,
+// with the record each is about.
+func auditRows(l *i18n.Locale, entries []store.AuditLogEntry) []auditRow {
+	rows := make([]auditRow, 0, len(entries))
+	for _, e := range entries {
 		m, declared := store.ModuleByKey(e.Module)
 		row := auditRow{Module: e.Module}
 		if e.RecordID > 0 { // 0: an entry about the module as a whole
@@ -102,10 +115,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 			m = nil
 		}
 		row.historyRow = historyRowOf(l, m, e.AuditEntry)
-		d.Entries = append(d.Entries, row)
+		rows = append(rows, row)
 	}
-	d.pager(r, aq.Before, page.Next)
-	s.render(w, r, http.StatusOK, "audit", s.newPage(r, "audit.title", d))
+	return rows
 }
 
 type loginsData struct {

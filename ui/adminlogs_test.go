@@ -282,6 +282,16 @@ func TestAuditPageFiltersByModuleAndUser(t *testing.T) {
 		t.Errorf("one update wanted:\n%s", only)
 	}
 
+	// Entries about a whole list (record 0) and about a module no longer
+	// declared show without a broken link.
+	e.exec(t, `INSERT INTO audit_log (at, user_id, actor, action, module, record_id, changes) VALUES
+		('2026-01-05T09:00:00.000Z', NULL, 'system', 'export', 'customers', 0, '[{"field":"rows","new":3}]'),
+		('2026-01-05T09:00:01.000Z', NULL, 'system', 'update', 'gone', 7, '[{"field":"x","old":"a","new":"b"}]')`)
+	r = admin.get("/admin/audit")
+	all = section(t, r.Body, "audit-entries")
+	wantBody(t, &resp{Body: all}, e.tr("history.export"), e.tr("history.system"), "gone #7", "<del>a</del> → <ins>b</ins>")
+	wantNoBody(t, &resp{Body: all}, "/customers/0", "#0")
+
 	r = admin.get("/admin/audit?module=customers&to=01.01.2000")
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, `id="audit-empty"`, e.tr("audit.empty_filtered"))

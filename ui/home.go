@@ -66,6 +66,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // filters, newest first.
 func (s *Server) newestCustomers(ctx context.Context, a *store.Actor, l *i18n.Locale, filters map[string]string) ([]homeRow, error) {
 	m := store.Customers
+	if !a.Can(m, store.ActRead) {
+		return nil, nil // a role without customers sees the page's other parts
+	}
 	page, err := s.store.List(ctx, a, m, store.ListQuery{
 		Sort: "created_at", Desc: true, Limit: homeLimit, Filters: filters, Fields: homeFields,
 	})
