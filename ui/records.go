@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -42,6 +43,10 @@ type formData struct {
 // asset's customer).
 func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if !state(r).actor.Can(m, store.ActCreate) {
+			s.storeError(w, r, store.ErrForbidden) // no form that could never be saved
+			return
+		}
 		q := r.URL.Query()
 		if parent := parentField(m); parent != nil && q.Get(parent.Name) == "" {
 			s.pickParent(w, r, m, parent)
@@ -109,6 +114,10 @@ func (s *Server) recordEdit(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rec, ok := s.loadRecord(w, r, m)
 		if !ok {
+			return
+		}
+		if can, err := s.store.Allowed(r.Context(), state(r).actor, m, store.ActEdit, rec.ID); err != nil || !can {
+			s.storeError(w, r, cmp.Or(err, store.ErrForbidden))
 			return
 		}
 		s.renderRecordForm(w, r, http.StatusOK, m, formInput{id: rec.ID, vals: rec.Values, refs: rec.Refs, seen: rec.UpdatedAt})
