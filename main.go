@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,8 @@ Usage:
   kobicrm user passwd -email E [-db PATH]              set a user's password (the locked-out admin's way in)
   kobicrm token create -email E [-name NAME] [-db PATH]
                                                        make an API token for the user (printed once)
+  kobicrm export -module M -format csv|xlsx [-db PATH] OUT
+                                                       write every record of a module to a spreadsheet
   kobicrm version                                      print the version
   kobicrm help                                         print this help
 
@@ -99,6 +102,8 @@ func run(args []string) error {
 			return userCmd(rest)
 		case "token":
 			return tokenCmd(rest)
+		case "export":
+			return exportCmd(rest)
 		default:
 			fmt.Fprintf(os.Stderr, "kobicrm: unknown command %q\n\n%s", cmd, usage)
 			return errUsage
@@ -398,6 +403,56 @@ func backupCmd(args []string) error {
 	return nil
 }
 
+// exportCmd writes every record of a module to a CSV (UTF-8 with BOM and
+// ';', as Turkish Excel opens it) or XLSX file: the list page's export,
+// for whoever holds the database file.
+func exportCmd(args []string) error {
+	fs, dbFlag := newFlags("export")
+	module := fs.String("module", "", "the module to export, e.g. customers")
+	format := fs.String("format", "csv", "csv or xlsx")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	m, ok := store.ModuleByKey(*module)
+	if len(rest) != 1 || !ok || m.AdminOnly || !slices.Contains(ui.ExportFormats, *format) {
+		return usageErr("export: say -module (customers or assets), -format csv or xlsx, and one output file")
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *dbFlag)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.Create(rest[0])
+	if err != nil {
+		return err
+	}
+	cat, err := i18n.Load(assets.FS, "locale")
+	if err != nil {
+		f.Close()
+		return err
+	}
+	n, err := ui.ExportFile(ctx, st, store.SystemActor(), cat.Locale(cliLang()), m, store.ListQuery{}, *format, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(rest[0]) // never leave half a file that looks like an export
+		return err
+	}
+	fmt.Println(cat.Locale(cliLang()).T("cli.exported", n, rest[0]))
+	return nil
+}
+
+// cliLang is the command line's language: English when LANG says so.
+func cliLang() string {
+	if strings.HasPrefix(os.Getenv("LANG"), "en") {
+		return "en"
+	}
+	return "tr"
+}
+
 // demoCmd fills an empty database with the demo set of the size asked for.
 func demoCmd(args []string) error {
 	fs, dbFlag := newFlags("demo")
@@ -615,10 +670,7 @@ func explain(err error) error {
 	if !ok {
 		return err
 	}
-	lang := "tr"
-	if strings.HasPrefix(os.Getenv("LANG"), "en") {
-		lang = "en"
-	}
+	lang := cliLang()
 	cat, cerr := i18n.Load(assets.FS, "locale")
 	if cerr != nil {
 		return err

@@ -100,6 +100,7 @@ type listData struct {
 	CanCreate   bool          // the New buttons show
 	CanAssign   bool          // the bulk bar offers assigning
 	CanDelete   bool          // and deleting
+	ExportURL   string        // the list as it is filtered, as a file; "" without the right
 	SelectLabel string
 	Error       string
 }
@@ -208,6 +209,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	}
 	base := cleanQuery(q)
 	d.Query = base.Encode()
+	if a.Can(m, store.ActExport) {
+		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
+	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 
 	for _, name := range chosen {

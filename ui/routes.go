@@ -86,6 +86,7 @@ func (s *Server) listRoutes(r *mux.Router, spec *listSpec) {
 	base := "/" + spec.Key
 	r.HandleFunc(base, s.list(spec)).Methods(http.MethodGet)
 	r.HandleFunc(base+"/bulk", s.bulk(spec)).Methods(http.MethodPost)
+	r.HandleFunc(base+"/export", s.listExport(spec)).Methods(http.MethodGet)
 	r.HandleFunc(base+"/columns", s.listColumnsSubmit(spec)).Methods(http.MethodPost)
 	r.HandleFunc(base+"/views", s.viewSubmit(spec)).Methods(http.MethodPost)
 	r.HandleFunc(base+"/views/{id:[0-9]+}/delete", s.viewDelete(spec)).Methods(http.MethodPost)

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"kobicrm/store"
+	"kobicrm/store/sheet"
+	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
+)
+
+// Exports write a list (its filters, search and sort) as a spreadsheet in
+// the words people read: the fields' labels as headers, choices by their
+// names, phones as they are dialled, money and dates as numbers and dates
+// Excel understands. The store decides which records and fields the user
+// may take away; this file only lays them out.
+
+// ExportFormats are the spreadsheet formats a list exports to.
+var ExportFormats = []string{"csv", "xlsx"}
+
+// exportFields are the fields a user's export holds: every field but the
+// program's internal keys, a role's permissions and what is hidden from them.
+func exportFields(a *store.Actor, m *store.Module) []*store.Field {
+	var out []*store.Field
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Internal || f.Kind == store.Grants || a.FieldAccess(m, f.Name) == store.AccessHidden {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ExportFile writes the records of q to w in format (csv or xlsx) and
+// returns how many it wrote.
+func ExportFile(ctx context.Context, st *store.Store, a *store.Actor, l *i18n.Locale, m *store.Module, q store.ListQuery, format string, w io.Writer) (int, error) {
+	fields := exportFields(a, m)
+	cols := []sheet.Column{{Name: l.T("export.id"), Numeric: true}}
+	for _, f := range fields {
+		cols = append(cols, sheet.Column{Name: l.T(m.LabelKey(f)), Numeric: f.Kind == store.Int || f.Kind == store.Money, Date: f.Kind == store.Date})
+	}
+	cols = append(cols, sheet.Column{Name: l.T("field.created_at"), Date: true})
+	var out sheet.RowWriter
+	var err error
+	switch format {
+	case "csv":
+		out, err = sheet.NewCSVWriter(w, cols)
+	case "xlsx":
+		out, err = sheet.NewXLSXWriter(w, cols)
+	default:
+		return 0, fmt.Errorf("%w: export format %q", store.ErrBadQuery, format)
+	}
+	if err != nil {
+		return 0, err
+	}
+	cells := make([]string, len(cols))
+	n, err := st.Export(ctx, a, m, q, func(r *store.Record) error {
+		cells[0] = strconv.FormatInt(r.ID, 10)
+		for i, f := range fields {
+			cells[i+1] = exportText(l, m, f, r)
+		}
+		cells[len(cells)-1] = r.CreatedAt.In(tr.Istanbul).Format(time.DateOnly)
+		return out.Write(cells)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, out.Close()
+}
+
+// exportText is a field's value as a spreadsheet cell.
+func exportText(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Record) string {
+	v := r.Values[f.Name]
+	switch f.Kind {
+	case store.Money:
+		if n, ok := v.(int64); ok {
+			sign := ""
+			if n < 0 {
+				sign, n = "-", -n
+			}
+			return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100)
+		}
+		return ""
+	case store.Int:
+		if n, ok := v.(int64); ok {
+			return strconv.FormatInt(n, 10)
+		}
+		return ""
+	case store.Ref, store.RefList:
+		return r.Refs[f.Name]
+	case store.Choice:
+		if s, _ := v.(string); s != "" {
+			return l.T(m.ChoiceKey(f, s))
+		}
+		return ""
+	case store.Phone:
+		s, _ := v.(string)
+		return tr.FormatPhone(s)
+	case store.PhoneList:
+		var parts []string
+		for _, p := range r.Values.Phones(f.Name) {
+			part := tr.FormatPhone(p.Number)
+			if p.Label != "" {
+				part = p.Label + ": " + part
+			}
+			parts = append(parts, part)
+		}
+		return strings.Join(parts, "; ")
+	case store.Tags:
+		return strings.Join(r.Values.Tags(f.Name), ", ")
+	case store.Bool:
+		if b, _ := v.(bool); b {
+			return l.T("value.yes")
+		}
+		return l.T("value.no")
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// listExport answers a list's export link with the file.
+func (s *Server) listExport(spec *listSpec) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		m := spec.Module
+		if !st.actor.Can(m, store.ActExport) {
+			s.storeError(w, r, store.ErrForbidden)
+			return
+		}
+		format := r.URL.Query().Get("format")
+		if format != "xlsx" {
+			format = "csv"
+		}
+		name := fmt.Sprintf("%s-%s.%s", tr.Fold(st.locale.T(spec.TitleKey)), time.Now().In(tr.Istanbul).Format(time.DateOnly), format)
+		name = strings.ReplaceAll(name, " ", "-")
+		ctype := "text/csv; charset=utf-8"
+		if format == "xlsx" {
+			ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		// Once the first bytes are out a failure can only cut the file short;
+		// the log says why.
+		if _, err := ExportFile(r.Context(), s.store, st.actor, st.locale, m, listQuery(spec, r.URL.Query()), format, w); err != nil {
+			s.log.Error("export", "list", spec.Key, "err", err)
+		}
+	}
+}
