@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -126,6 +127,10 @@ func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
 			return l.T("value.yes")
 		}
 		return l.T("value.no")
+	case map[string]any:
+		if ok && f.Kind == store.Grants {
+			return grantsText(l, x)
+		}
 	case []any:
 		var parts []string
 		for _, item := range x {
@@ -133,9 +138,41 @@ func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
 				parts = append(parts, strings.TrimSpace(fmt.Sprint(tr.FormatPhone(fmt.Sprint(p["number"])), " ", p["label"])))
 				continue
 			}
+			if n, isNum := item.(float64); isNum && ok && f.Kind == store.RefList {
+				parts = append(parts, fmt.Sprintf("#%d", int64(n)))
+				continue
+			}
 			parts = append(parts, fmt.Sprint(item))
 		}
 		return strings.Join(parts, ", ")
 	}
 	return fmt.Sprint(v)
+}
+
+// grantsText is a role's permissions in a history line, in words:
+// "Müşteriler: Görüntüleme Tümü, Düzenleme Kendi kayıtları; TC kimlik no Gizli".
+func grantsText(l *i18n.Locale, raw map[string]any) string {
+	b, err := json.Marshal(raw)
+	var p store.Permissions
+	if err != nil || json.Unmarshal(b, &p) != nil {
+		return fmt.Sprint(raw)
+	}
+	var mods []string
+	for _, row := range p.Matrix() {
+		var parts []string
+		for i, act := range store.Actions {
+			if row.Scopes[i] != "none" {
+				parts = append(parts, l.T("roles.action."+act)+" "+l.T("roles.scope."+row.Scopes[i]))
+			}
+		}
+		for _, fp := range row.Fields {
+			if fp.Access != "" {
+				parts = append(parts, l.T(row.Module.LabelKey(fp.Field))+" "+l.T("roles.access."+fp.Access))
+			}
+		}
+		if len(parts) > 0 {
+			mods = append(mods, l.T(row.Module.Label)+": "+strings.Join(parts, ", "))
+		}
+	}
+	return strings.Join(mods, "; ")
 }

@@ -55,7 +55,10 @@ func TestAdminPagesOfTheOrganisation(t *testing.T) {
 		"permissions.customers.read": {"team"}, "permissions.customers.edit": {"own"},
 		"permissions.customers.field.tckn": {"readonly"}})
 	wantStatus(t, r, http.StatusSeeOther)
-	wantBody(t, admin.get(r.location()), "Takım lideri", e.tr("roles.scope.team"), e.tr("roles.access.readonly"))
+	rolePage := admin.get(r.location())
+	wantBody(t, rolePage, "Takım lideri", e.tr("roles.scope.team"), e.tr("roles.access.readonly"))
+	// Its history says in words what it grants.
+	wantBody(t, rolePage, e.tr("roles.action.read")+" "+e.tr("roles.scope.team"))
 	// A bad matrix comes back with the field named, nothing saved.
 	r = admin.submit("/roles/new", "/roles", url.Values{"name": {"Bozuk"}, "permissions.customers.read": {"everything"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
