@@ -169,6 +169,12 @@ func (s *Store) AddContacts(ctx context.Context, a *Actor, links []ContactLink) 
 		if kinds[l.CompanyID] == "" || kinds[l.PersonID] == "" {
 			return fmt.Errorf("contact link %d: %w", i, ErrNotFound)
 		}
+		if err := requireScope(ctx, tx, a, Customers, ActEdit, l.CompanyID); err != nil {
+			return fmt.Errorf("contact link %d: %w", i, err)
+		}
+		if err := requireScope(ctx, tx, a, Customers, ActRead, l.PersonID); err != nil {
+			return fmt.Errorf("contact link %d: %w", i, err)
+		}
 		if kinds[l.CompanyID] != "company" {
 			errs.Add("company_id", "error.contact_company")
 		}

@@ -177,6 +177,9 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 	if err != nil {
 		return nil, err
 	}
+	if err := requireScope(ctx, s.reads, a, m, ActRead, customerID); err != nil {
+		return nil, err // the links of a customer one may not see are not one's business
+	}
 	if scope != "" {
 		scope = " AND " + scope
 	}
@@ -318,6 +321,10 @@ func (s *Store) ConvertLead(ctx context.Context, a *Actor, id int64, in ConvertI
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("convert lead %d: %w", id, err)
 	}
+	redact(a, Customers, person)
+	if company != nil {
+		redact(a, Customers, company)
+	}
 	return person, company, nil
 }
 
@@ -372,6 +379,11 @@ func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field str
 	f, ok := child.Field(field)
 	if !ok || f.Kind != Ref {
 		return nil, fmt.Errorf("%w: %s has no reference %q", ErrBadQuery, child.Key, field)
+	}
+	if parent, ok := ModuleByKey(f.Ref); ok && !parent.AdminOnly {
+		if err := requireScope(ctx, s.reads, a, parent, ActRead, parentID); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.reads.query(ctx, "SELECT "+child.selectList("t")+" FROM "+child.Table+" t WHERE t."+f.Name+
 		" = ? AND t.deleted_at IS NULL"+scope+" ORDER BY t.created_at DESC, t.id DESC LIMIT ?", append(append([]any{parentID}, args...), limit)...)

@@ -172,6 +172,17 @@ func (s *Store) list(ctx context.Context, a *Actor, m *Module, q ListQuery, acti
 		where = append(where, scope)
 		args = append(args, scopeArgs...)
 	}
+	if action == ActExport {
+		// Exporting takes away only what the actor may also read.
+		read, readArgs, err := scopeCond(a, m, ActRead)
+		if err != nil {
+			return nil, err
+		}
+		if read != "" {
+			where = append(where, read)
+			args = append(args, readArgs...)
+		}
+	}
 	if q.Search != "" {
 		match := a.restrictMatch(matchQuery(q.Search))
 		if match == "" {

@@ -276,7 +276,10 @@ func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Va
 		var query string
 		args := []any{id}
 		if f.Ref == "users" {
-			query = "SELECT count(*) FROM users WHERE id = ? AND active = 1"
+			query = "SELECT count(*) FROM users WHERE id = ?"
+			if before, _ := old.Int(f.Name); before != id {
+				query += " AND active = 1" // a new owner must be active; a former one may stay
+			}
 		} else {
 			target, ok := ModuleByKey(f.Ref)
 			if !ok {
@@ -648,6 +651,7 @@ func (s *Store) UpdateIfUnchanged(ctx context.Context, a *Actor, m *Module, id i
 	if err != nil {
 		return nil, nil, err
 	}
+	redact(a, m, rec)
 	return rec, changes, nil
 }
 

@@ -227,14 +227,11 @@ func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
 		return nil, fmt.Errorf("read roles of user %d: %w", userID, err)
 	}
 	p := &perms{scopes: map[string][numActions]Scope{}, fields: map[string]map[string]Access{}}
-	roles := map[int64]bool{}
-	// protectedBy counts, per module.field, the roles protecting it and the
-	// weakest protection among them.
-	type protection struct {
-		roles   int
-		weakest Access
-	}
-	protectedBy := map[string]*protection{}
+	// A field stays protected only if every role that reads its module
+	// protects it; a role that does not read the module leaves nothing of
+	// it open (nor does its protection count).
+	readers := map[string]map[int64]bool{}    // module → roles reading it
+	protects := map[string]map[int64]Access{} // module.field → role → protection
 	for rows.Next() {
 		var role int64
 		var mod, item, value *string
@@ -242,7 +239,6 @@ func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
 			rows.Close()
 			return nil, fmt.Errorf("read roles of user %d: %w", userID, err)
 		}
-		roles[role] = true
 		if mod == nil {
 			continue // a role that grants nothing
 		}
@@ -252,19 +248,22 @@ func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
 				acc = AccessHidden
 			}
 			key := *mod + "." + name
-			pr := protectedBy[key]
-			if pr == nil {
-				pr = &protection{weakest: acc}
-				protectedBy[key] = pr
+			if protects[key] == nil {
+				protects[key] = map[int64]Access{}
 			}
-			pr.roles++
-			pr.weakest = min(pr.weakest, acc)
+			protects[key][role] = acc
 			continue
 		}
 		i := actionIndex(*item)
 		sc, ok := ParseScope(*value)
 		if i < 0 || !ok {
 			continue // written by a newer version; grants nothing here
+		}
+		if *item == ActRead && sc > ScopeNone {
+			if readers[*mod] == nil {
+				readers[*mod] = map[int64]bool{}
+			}
+			readers[*mod][role] = true
 		}
 		s := p.scopes[*mod]
 		s[i] = max(s[i], sc)
@@ -273,15 +272,30 @@ func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
 	if err := closeRows(rows, "roles"); err != nil {
 		return nil, err
 	}
-	for key, pr := range protectedBy {
-		if pr.roles < len(roles) {
-			continue // some role leaves the field open
-		}
+	for key, byRole := range protects {
 		mod, name, _ := strings.Cut(key, ".")
+		weakest, open := AccessHidden, false
+		for role := range readers[mod] {
+			acc, ok := byRole[role]
+			if !ok {
+				open = true // this role reads the module and leaves the field open
+				break
+			}
+			weakest = min(weakest, acc)
+		}
+		if open {
+			continue
+		}
+		if len(readers[mod]) == 0 {
+			weakest = AccessReadOnly
+			for _, acc := range byRole {
+				weakest = max(weakest, acc)
+			}
+		}
 		if p.fields[mod] == nil {
 			p.fields[mod] = map[string]Access{}
 		}
-		p.fields[mod][name] = pr.weakest
+		p.fields[mod][name] = weakest
 	}
 	return p, nil
 }
