@@ -185,12 +185,13 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	if match == "" {
 		return nil, nil
 	}
-	// Someone who sees only part of a module needs every hit, not the
-	// first few, or their own records could all be past the cut.
-	limit := perModule*4 + 1
+	// Someone who sees only part of a module needs every hit of it, not
+	// the first few, or their own records could all be past the cut.
+	limit := map[int]int{}
 	for _, m := range Modules() {
+		limit[m.SearchID] = perModule*4 + 1
 		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.owned() {
-			limit = maxSearchHits
+			limit[m.SearchID] = maxSearchHits
 		}
 	}
 	hits, err := s.searchHits(ctx, match, limit)
@@ -222,7 +223,7 @@ const maxSearchHits = 2000
 // perModule record ids of each module by SearchID. One pass matters: a
 // prefix query merges the doclists of every term with that prefix, which
 // was most of a search's time when each module ran its own.
-func (s *Store) searchHits(ctx context.Context, match string, perModule int) (map[int][]int64, error) {
+func (s *Store) searchHits(ctx context.Context, match string, perModule map[int]int) (map[int][]int64, error) {
 	rows, err := s.reads.query(ctx, "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?", match, maxSearchHits)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -235,7 +236,7 @@ func (s *Store) searchHits(ctx context.Context, match string, perModule int) (ma
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		sid := int(rowid >> searchIDBits)
-		if len(hits[sid]) < perModule {
+		if len(hits[sid]) < perModule[sid] {
 			hits[sid] = append(hits[sid], rowid&(1<<searchIDBits-1))
 		}
 	}
@@ -261,10 +262,23 @@ func (s *Store) searchModule(ctx context.Context, a *Actor, m *Module, ids []int
 	}
 	// The ids go in as one JSON array, so the statement's text is the same
 	// for every search and stays prepared.
-	q := "SELECT " + m.selectList("t") + " FROM " + m.Table + " t" + m.parentJoin("t") +
-		" WHERE t.deleted_at IS NULL AND t.id IN (SELECT value FROM json_each(?))" + scope +
+	// The hits drive the join (CROSS JOIN keeps them the outer loop), so
+	// its cost follows their number: left to itself, the planner walks a
+	// user's thousands of records in the owner index to meet a few ids.
+	q := "SELECT " + m.selectList("t") + " FROM json_each(?) hit CROSS JOIN " + m.Table + " t ON t.id = hit.value" + m.parentJoin("t") +
+		" WHERE t.deleted_at IS NULL" + scope +
 		" ORDER BY t." + m.titleOrder() + " LIMIT ?"
-	rows, err := s.reads.query(ctx, q, append(append([]any{string(list)}, args...), limit+1)...)
+	qargs := append(append([]any{string(list)}, args...), limit+1)
+	if scope != "" {
+		// Of every hit, the first few within the scope, as the whole
+		// module's first few hits for someone who sees it all: the
+		// scope stops the walk as soon as it has them.
+		q = "SELECT " + m.selectList("t") + " FROM (SELECT t.id FROM json_each(?) hit CROSS JOIN " + m.Table + " t ON t.id = hit.value" + m.parentJoin("t") +
+			" WHERE t.deleted_at IS NULL" + scope + " LIMIT ?) pick CROSS JOIN " + m.Table + " t ON t.id = pick.id" +
+			" ORDER BY t." + m.titleOrder() + " LIMIT ?"
+		qargs = append(append(append([]any{string(list)}, args...), limit+1), limit+1)
+	}
+	rows, err := s.reads.query(ctx, q, qargs...)
 	if err != nil {
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}

@@ -33,6 +33,26 @@ var bench struct {
 	apiKey  string
 	st      *store.Store
 	dir     string
+	// users are the logged-in users of benchScopes, by case name.
+	users map[string]benchUser
+}
+
+type benchUser struct {
+	cookie string
+	actor  *store.Actor
+}
+
+// benchScopes are the users the list and search pages are measured for,
+// one per record scope, so that each scoped figure sits beside the
+// administrator's (the store benchmarks measure the same users). A role
+// of "team" or "department" replaces the user's shipped role with one
+// whose customers and assets reach that scope.
+var benchScopes = []struct{ name, email, role string }{
+	{"admin", "ayse@firma.com.tr", ""},                        // Yönetici: every customer
+	{"own", "elif.kaya@firma.com.tr", ""},                     // Satış: her own, 8 %
+	{"team", "burak.sahin@firma.com.tr", "team"},              // Kurumsal Satış: 25 %
+	{"department", "mehmet.demir@firma.com.tr", "department"}, // Satış and below, and his teams: 41 %
+	{"team-small", "gulay.kilic@firma.com.tr", "team"},        // Saha Servisi: 2 %
 }
 
 func benchCache() (string, error) {
@@ -104,7 +124,7 @@ func benchSetup(b *testing.B) {
 			return
 		}
 		bench.st, bench.handler = st, srv.Handler()
-		bench.cookie, bench.err = benchLogin(bench.handler)
+		bench.cookie, bench.err = benchLogin(bench.handler, "ayse@firma.com.tr")
 		if bench.err != nil {
 			return
 		}
@@ -114,6 +134,9 @@ func benchSetup(b *testing.B) {
 			return
 		}
 		bench.apiKey, _, bench.err = st.CreateToken(ctx, store.ActorFor(u), "bench")
+		if bench.err == nil {
+			bench.users, bench.err = benchScopeUsers(ctx, st, bench.handler)
+		}
 	})
 	if bench.err != nil {
 		b.Fatalf("benchmark setup: %v", bench.err)
@@ -134,7 +157,44 @@ func TestMain(m *testing.M) {
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func benchLogin(h http.Handler) (string, error) {
+// benchScopeUsers gives each user of benchScopes their role and a
+// password (demo users have none), and logs them in.
+func benchScopeUsers(ctx context.Context, st *store.Store, h http.Handler) (map[string]benchUser, error) {
+	sys := store.SystemActor()
+	out := map[string]benchUser{}
+	for _, c := range benchScopes {
+		u, err := st.UserByEmail(ctx, sys, c.email)
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", c.email, err)
+		}
+		if c.role != "" {
+			role, err := st.Create(ctx, sys, store.Roles, store.Values{"name": "Bench " + c.name, "permissions": store.Permissions{
+				Grants: map[string]map[string]string{"customers": {"read": c.role}, "assets": {"read": c.role}}}})
+			if err != nil {
+				return nil, err
+			}
+			if _, _, err := st.Update(ctx, sys, store.Users, u.ID, store.Values{"roles": []int64{role.ID}}); err != nil {
+				return nil, err
+			}
+		}
+		if c.email != "ayse@firma.com.tr" {
+			if err := st.ResetPassword(ctx, sys, c.email, "Kedi-Mavi-Tekne-42", "Kedi-Mavi-Tekne-42"); err != nil {
+				return nil, err
+			}
+		}
+		cookie, err := benchLogin(h, c.email)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.email, err)
+		}
+		if u, err = st.UserByEmail(ctx, sys, c.email); err != nil {
+			return nil, err
+		}
+		out[c.name] = benchUser{cookie: cookie, actor: store.ActorFor(u)}
+	}
+	return out, nil
+}
+
+func benchLogin(h http.Handler, email string) (string, error) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/login", nil))
 	m := csrfInput.FindStringSubmatch(rec.Body.String())
@@ -142,7 +202,7 @@ func benchLogin(h http.Handler) (string, error) {
 		return "", fmt.Errorf("no CSRF token on the login page (status %d)", rec.Code)
 	}
 	cookie := strings.Split(rec.Header().Get("Set-Cookie"), ";")[0]
-	form := url.Values{"csrf_token": {m[1]}, "email": {"ayse@firma.com.tr"}, "password": {"Kedi-Mavi-Tekne-42"}}
+	form := url.Values{"csrf_token": {m[1]}, "email": {email}, "password": {"Kedi-Mavi-Tekne-42"}}
 	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Cookie", cookie)
@@ -158,15 +218,26 @@ func benchLogin(h http.Handler) (string, error) {
 // median server time per request as ms-p50 beside Go's mean ns/op.
 func benchGet(b *testing.B, path string, want int, api bool) {
 	b.Helper()
+	if api {
+		benchGetAs(b, path, want, "")
+		return
+	}
+	benchGetAs(b, path, want, bench.cookie)
+}
+
+// benchGetAs is benchGet with a session cookie, or the API key when
+// cookie is "".
+func benchGetAs(b *testing.B, path string, want int, cookie string) {
+	b.Helper()
 	times := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
-		if api {
+		if cookie == "" {
 			req.Header.Set("Authorization", "Bearer "+bench.apiKey)
 		} else {
-			req.Header.Set("Cookie", bench.cookie)
+			req.Header.Set("Cookie", cookie)
 		}
 		rec := httptest.NewRecorder()
 		start := time.Now()
@@ -181,24 +252,83 @@ func benchGet(b *testing.B, path string, want int, api bool) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
 }
 
+// The customer list page for each scope's user.
 func BenchmarkPageCustomerList(b *testing.B) {
 	benchSetup(b)
-	benchGet(b, "/customers", http.StatusOK, false)
+	for _, c := range benchScopes {
+		b.Run(c.name, func(b *testing.B) {
+			benchGetAs(b, "/customers", http.StatusOK, bench.users[c.name].cookie)
+		})
+	}
 }
 
-// A page 1,000 pages (50,000 rows) into the list costs what the first does.
+// The page halfway through what each user sees — for the administrator
+// 1,000 pages (50,000 rows) in — costs what the first does.
 func BenchmarkPageCustomerListDeep(b *testing.B) {
 	benchSetup(b)
 	ctx := context.Background()
-	q := store.ListQuery{Limit: 50}
-	for i := 0; i < 1000; i++ {
-		p, err := bench.st.List(ctx, store.SystemActor(), store.Customers, q)
-		if err != nil || p.Next == "" {
-			b.Fatalf("walking the list: page %d: %v", i, err)
+	for _, c := range benchScopes {
+		u := bench.users[c.name]
+		var cursors []string
+		q := store.ListQuery{Limit: 50}
+		for {
+			p, err := bench.st.List(ctx, u.actor, store.Customers, q)
+			if err != nil {
+				b.Fatalf("walking the list: page %d: %v", len(cursors), err)
+			}
+			if p.Next == "" {
+				break
+			}
+			cursors = append(cursors, p.Next)
+			q.Cursor = p.Next
 		}
-		q.Cursor = p.Next
+		b.Run(c.name, func(b *testing.B) {
+			benchGetAs(b, "/customers?cursor="+url.QueryEscape(cursors[len(cursors)/2]), http.StatusOK, u.cookie)
+		})
 	}
-	benchGet(b, "/customers?cursor="+url.QueryEscape(q.Cursor), http.StatusOK, false)
+}
+
+// A changed role takes effect on the user's next click: each round sets
+// the team user's role to own or team scope (alternately) and requests
+// their customer list, which shows the new scope at once (the store's
+// BenchmarkPermissionChange checks the rows). No cached privileges are
+// rebuilt: the figure is the role's write plus an ordinary page.
+func BenchmarkPagePermissionChange(b *testing.B) {
+	benchSetup(b)
+	ctx, sys := context.Background(), store.SystemActor()
+	u := bench.users["team"]
+	rec, err := bench.st.Get(ctx, sys, store.Users, u.actor.UserID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	role := rec.Values["roles"].([]int64)[0]
+	times := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		scope := []string{"own", "team"}[i%2]
+		start := time.Now()
+		perm := store.Permissions{Grants: map[string]map[string]string{"customers": {"read": scope}, "assets": {"read": scope}}}
+		if _, _, err := bench.st.Update(ctx, sys, store.Roles, role, store.Values{"permissions": perm}); err != nil {
+			b.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/customers", nil)
+		req.Header.Set("Cookie", u.cookie)
+		w := httptest.NewRecorder()
+		bench.handler.ServeHTTP(w, req)
+		times = append(times, time.Since(start))
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET /customers: status %d", w.Code)
+		}
+	}
+	b.StopTimer()
+	// Put the team scope back for the benchmarks that follow.
+	perm := store.Permissions{Grants: map[string]map[string]string{"customers": {"read": "team"}, "assets": {"read": "team"}}}
+	if _, _, err := bench.st.Update(ctx, sys, store.Roles, role, store.Values{"permissions": perm}); err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
 }
 
 func BenchmarkPageCustomerFilterProvince(b *testing.B) {
@@ -211,9 +341,17 @@ func BenchmarkPageCustomerSortByName(b *testing.B) {
 	benchGet(b, "/customers?sort=display_name&desc=1", http.StatusOK, false)
 }
 
+// The search page for a common surname and for the start of a mobile
+// number, for each scope's user.
 func BenchmarkPageGlobalSearch(b *testing.B) {
 	benchSetup(b)
-	benchGet(b, "/search?q="+url.QueryEscape("yılmaz"), http.StatusOK, false)
+	for _, q := range []struct{ name, text string }{{"surname", "yılmaz"}, {"partial-phone", "0532 4"}} {
+		for _, c := range benchScopes {
+			b.Run(q.name+"/"+c.name, func(b *testing.B) {
+				benchGetAs(b, "/search?q="+url.QueryEscape(q.text), http.StatusOK, bench.users[c.name].cookie)
+			})
+		}
+	}
 }
 
 func BenchmarkPagePhoneLookup(b *testing.B) {

@@ -5,8 +5,10 @@
 // program, for demonstrations and for the benchmarks.
 //
 // The data goes in through the store's bulk path (CreateMany), so every
-// record meets the checks a form or an import meets. Later modules extend
-// the generator with their own records.
+// record meets the checks a form or an import meets. Beside an
+// administrator it first makes a small firm's organisation (org.go) and
+// spreads the records' owners over its staff. Later modules extend the
+// generator with their own records.
 package demo
 
 import (
@@ -28,7 +30,7 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 3
+const Version = 4
 
 // Size is how much a demo set holds.
 type Size struct {
@@ -44,6 +46,7 @@ var Sizes = map[string]Size{
 
 // Summary counts what Generate wrote.
 type Summary struct {
+	Departments, Teams, Users            int // the organisation made, if any
 	Persons, Companies, Contacts, Assets int
 }
 
@@ -51,7 +54,11 @@ type Summary struct {
 func (s Summary) Customers() int { return s.Persons + s.Companies }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets",
+	org := ""
+	if s.Users > 0 {
+		org = fmt.Sprintf("%d departments, %d teams, %d users, ", s.Departments, s.Teams, s.Users)
+	}
+	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets",
 		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets)
 }
 
@@ -68,8 +75,12 @@ const seed1, seed2 = 0x4b4f4249, 0x44454d4f
 
 // Generate writes the demo set of the named size ("small" or "large") into
 // an empty database, as the system actor, and reports progress lines to
-// progress (which may be nil). Records belong to the first administrator
-// if there is one. Creation times spread over the last three years.
+// progress (which may be nil). Beside an administrator, in a database
+// without an organisation of its own, it first makes the demo firm's
+// departments, teams and users (see org.go) and spreads the records'
+// owners over them; where the firm has its own, the records belong to the
+// first administrator, and without any administrator to nobody. Creation
+// times spread over the last three years.
 //
 // It writes in batches of a few thousand rows, each in its own
 // transaction, so that a running server stays responsive; a run that
@@ -87,17 +98,17 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 	if err := checkEmpty(ctx, st, sys); err != nil {
 		return Summary{}, err
 	}
-	owner, err := firstAdmin(ctx, st, sys)
-	if err != nil {
-		return Summary{}, err
-	}
-	g := newGen(owner)
 	start := time.Now()
 	defer func() {
-		if err != nil && sum.Customers() > 0 {
+		if err != nil && (sum.Customers() > 0 || sum.Users > 0) {
 			err = fmt.Errorf("%w (the database now holds part of the demo set: start again with a new file)", err)
 		}
 	}()
+	customers, assets, err := organisation(ctx, st, sys, progress, &sum)
+	if err != nil {
+		return sum, err
+	}
+	g := newGen(customers, assets)
 
 	if err := g.customers(ctx, st, sys, sz, progress, start, &sum); err != nil {
 		return sum, err
@@ -130,23 +141,6 @@ func checkEmpty(ctx context.Context, st *store.Store, a *store.Actor) error {
 	return nil
 }
 
-// firstAdmin is the id of the first active administrator, or nil.
-func firstAdmin(ctx context.Context, st *store.Store, a *store.Actor) (any, error) {
-	for id := int64(1); id <= 1000; id++ {
-		u, err := st.UserByID(ctx, a, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if u.Admin && u.Active {
-			return u.ID, nil
-		}
-	}
-	return nil, nil
-}
-
 // party is what the generator remembers of a customer it wrote.
 type party struct {
 	id      int64
@@ -157,7 +151,8 @@ type party struct {
 
 type gen struct {
 	r       *rand.Rand
-	owner   any // int64 or nil
+	owners  owners // of customers
+	assetBy owners // of assets
 	end     time.Time
 	provCum []int // cumulative population weights, by plate code - 1
 
@@ -165,10 +160,11 @@ type gen struct {
 	parties []party
 }
 
-func newGen(owner any) *gen {
+func newGen(customers, assets owners) *gen {
 	g := &gen{
-		r:     rand.New(rand.NewPCG(seed1, seed2)),
-		owner: owner,
+		r:       rand.New(rand.NewPCG(seed1, seed2)),
+		owners:  customers,
+		assetBy: assets,
 		// Midnight UTC: never in the future, the same all day.
 		end:  time.Now().UTC().Truncate(24 * time.Hour),
 		seen: map[string]bool{},
@@ -349,8 +345,8 @@ func (g *gen) common(v store.Values, created time.Time) {
 	if g.chance(0.9) {
 		v["source"] = pick(g.r, sources)
 	}
-	if g.owner != nil {
-		v["owner_id"] = g.owner
+	if owner := g.owners.draw(g.r); owner != nil {
+		v["owner_id"] = owner
 	}
 	if g.chance(0.05) {
 		v["notes"] = pick(g.r, notes)
@@ -733,8 +729,8 @@ func (g *gen) assets(ctx context.Context, st *store.Store, a *store.Actor, n int
 
 func (g *gen) asset(s assetSpec) store.Values {
 	v := store.Values{"customer_id": s.owner.id, store.CreatedAtKey: s.created}
-	if g.owner != nil {
-		v["owner_id"] = g.owner
+	if owner := g.assetBy.draw(g.r); owner != nil {
+		v["owner_id"] = owner
 	}
 	bought := s.created.AddDate(0, 0, -g.r.IntN(60))
 	deviceShare := 0.35

@@ -70,6 +70,7 @@ func TestGenerateSmall(t *testing.T) {
 		t.Errorf("progress:\n%s", progress.String())
 	}
 	sys := store.SystemActor()
+	org := checkOrganisation(t, st, admin, sum, progress.String())
 
 	customers := all(t, st, store.Customers)
 	if len(customers) != 200 {
@@ -92,9 +93,8 @@ func TestGenerateSmall(t *testing.T) {
 		if r.CreatedAt.After(time.Now()) {
 			t.Errorf("%d created in the future: %v", r.ID, r.CreatedAt)
 		}
-		if owner, _ := v.Int("owner_id"); owner != admin.ID {
-			t.Errorf("%d: owner %d, want the admin", r.ID, owner)
-		}
+		owner, _ := v.Int("owner_id")
+		org.customerOwners[owner]++
 		prov, ok := tr.ProvinceByName(v.Str("province"))
 		if !ok || prov.Name != v.Str("province") {
 			t.Errorf("%d: province %q", r.ID, v.Str("province"))
@@ -222,6 +222,11 @@ func TestGenerateSmall(t *testing.T) {
 	if vehicles < 30 {
 		t.Errorf("only %d vehicles", vehicles)
 	}
+	for _, a := range assets {
+		owner, _ := a.Values.Int("owner_id")
+		org.assetOwners[owner]++
+	}
+	org.checkOwners(t, st)
 
 	// Search finds a generated person by surname, folded.
 	var someone *store.Record
@@ -268,21 +273,57 @@ func TestGenerateSmall(t *testing.T) {
 
 func TestGenerateIsDeterministicAndRefusesData(t *testing.T) {
 	ctx := context.Background()
-	names := func(st *store.Store) []string {
+	// names are the customers' and assets' ids, names, numbers and owners'
+	// e-mails (never their ids: nothing promises users the same ids).
+	names := func(st *store.Store, owners bool) []string {
+		email := map[int64]string{}
+		for _, u := range all(t, st, store.Users) {
+			email[u.ID] = u.Values.Str("email")
+		}
 		var out []string
-		for _, r := range all(t, st, store.Customers) {
-			out = append(out, strconv.FormatInt(r.ID, 10)+" "+r.Title()+" "+r.Values.Str("tckn")+r.Values.Str("vkn")+" "+r.Values.Str("phone"))
+		for _, m := range []*store.Module{store.Customers, store.Assets} {
+			for _, r := range all(t, st, m) {
+				line := strconv.FormatInt(r.ID, 10) + " " + r.Title() + " " + r.Values.Str("tckn") + r.Values.Str("vkn") +
+					" " + r.Values.Str("phone") + r.Values.Str("serial_no")
+				if owners {
+					id, _ := r.Values.Int("owner_id")
+					line += " " + email[id]
+				}
+				out = append(out, line)
+			}
 		}
 		return out
 	}
 	a, b := openStore(t), openStore(t)
 	for _, st := range []*store.Store{a, b} {
+		createAdmin(t, st)
 		if _, err := Generate(ctx, st, "small", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if x, y := names(a), names(b); !slices.Equal(x, y) {
+	if x, y := names(a, true), names(b, true); !slices.Equal(x, y) {
 		t.Errorf("two runs differ:\n%v\n%v", x[:3], y[:3])
+	}
+
+	// Without an administrator there is no organisation and no owner, and
+	// the records are the same: the organisation only draws their owners.
+	bare := openStore(t)
+	sum, err := Generate(ctx, bare, "small", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Users != 0 || sum.Departments != 0 || len(all(t, bare, store.Users)) != 0 || len(all(t, bare, store.Departments)) != 0 {
+		t.Errorf("an organisation without an administrator: %v", sum)
+	}
+	if x, y := names(a, false), names(bare, false); !slices.Equal(x, y) {
+		t.Errorf("the organisation changed more than the owners:\n%v\n%v", x[:3], y[:3])
+	}
+	for _, m := range []*store.Module{store.Customers, store.Assets} {
+		for _, r := range all(t, bare, m) {
+			if r.Values["owner_id"] != nil {
+				t.Fatalf("%s %d has the owner %v without any user", m.Key, r.ID, r.Values["owner_id"])
+			}
+		}
 	}
 
 	// A database with a customer, even one in the recycle bin, is refused.
@@ -303,7 +344,7 @@ func TestGenerateIsDeterministicAndRefusesData(t *testing.T) {
 }
 
 func TestIdentifierGenerators(t *testing.T) {
-	g := newGen(nil)
+	g := newGen(owners{}, owners{})
 	for range 2000 {
 		if _, ok := tr.TCKN(g.tckn()); !ok {
 			t.Fatal("bad TCKN")
