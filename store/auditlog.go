@@ -123,18 +123,5 @@ func (s *Store) AuditUsers(ctx context.Context, a *Actor) ([]User, error) {
 	if err := authorize(a, "audit", "admin"); err != nil {
 		return nil, err
 	}
-	rows, err := s.reads.query(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
-	if err != nil {
-		return nil, fmt.Errorf("audit users: %w", err)
-	}
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("audit users: %w", err)
-		}
-		out = append(out, *u)
-	}
-	return out, closeRows(rows, "users")
+	return s.queryUsers(ctx, "audit users", "SELECT "+userColumns+" FROM users ORDER BY sort_key, id")
 }

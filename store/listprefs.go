@@ -145,20 +145,26 @@ func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
 	if err := authorize(a, "profile", "read"); err != nil {
 		return nil, err
 	}
-	rows, err := s.reads.query(ctx, "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY sort_key, id")
+	return s.queryUsers(ctx, "active users", "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY sort_key, id")
+}
+
+// queryUsers runs a query that selects userColumns and reads its users;
+// what names the list in errors.
+func (s *Store) queryUsers(ctx context.Context, what, query string, args ...any) ([]User, error) {
+	rows, err := s.reads.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("active users: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	var out []User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("active users: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, *u)
 	}
-	return out, closeRows(rows, "users")
+	return out, closeRows(rows, what)
 }
 
 // BulkUpdate applies the same values to many records in one transaction,

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -136,13 +135,7 @@ func (p Permissions) normalise() (Permissions, *Msg) {
 			if s == ScopeNone {
 				continue
 			}
-			if out.Grants == nil {
-				out.Grants = map[string]map[string]string{}
-			}
-			if out.Grants[mod] == nil {
-				out.Grants[mod] = map[string]string{}
-			}
-			out.Grants[mod][act] = s.String()
+			out.set(mod, act, s.String(), false)
 		}
 	}
 	for mod, fields := range p.Fields {
@@ -162,13 +155,7 @@ func (p Permissions) normalise() (Permissions, *Msg) {
 			default:
 				return Permissions{}, &Msg{Key: "error.perm_access", Args: []any{acc}}
 			}
-			if out.Fields == nil {
-				out.Fields = map[string]map[string]string{}
-			}
-			if out.Fields[mod] == nil {
-				out.Fields[mod] = map[string]string{}
-			}
-			out.Fields[mod][name] = acc
+			out.set(mod, name, acc, true)
 		}
 	}
 	return out, nil
@@ -194,19 +181,26 @@ func parsePermissionsForm(form map[string][]string, field string) (Permissions, 
 		if !ok || mod == "" || item == "" {
 			return Permissions{}, &Msg{Key: "error.perm_module", Args: []any{rest}}
 		}
-		if name, isField := strings.CutPrefix(item, "field."); isField {
-			if p.Fields[mod] == nil {
-				p.Fields[mod] = map[string]string{}
-			}
-			p.Fields[mod][name] = val
-			continue
-		}
-		if p.Grants[mod] == nil {
-			p.Grants[mod] = map[string]string{}
-		}
-		p.Grants[mod][item] = val
+		name, isField := strings.CutPrefix(item, "field.")
+		p.set(mod, name, val, isField)
 	}
 	return p.normalise()
+}
+
+// set puts one entry in p: a field's protection when field is set, else
+// an action's scope.
+func (p *Permissions) set(mod, name, value string, field bool) {
+	m := &p.Grants
+	if field {
+		m = &p.Fields
+	}
+	if *m == nil {
+		*m = map[string]map[string]string{}
+	}
+	if (*m)[mod] == nil {
+		(*m)[mod] = map[string]string{}
+	}
+	(*m)[mod][name] = value
 }
 
 // perms is a user's effective rights, merged from their roles.
@@ -457,20 +451,7 @@ func (s *Store) Assignees(ctx context.Context, a *Actor, m *Module, action strin
 		query += " AND " + cond
 		args = cargs
 	}
-	rows, err := s.reads.query(ctx, query+" ORDER BY u.sort_key, u.id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("assignees: %w", err)
-	}
-	var out []User
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(userDest(&u)...); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("assignees: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, closeRows(rows, "assignees")
+	return s.queryUsers(ctx, "assignees", query+" ORDER BY u.sort_key, u.id", args...)
 }
 
 // protect applies the actor's field protection to values coming in: a
@@ -511,7 +492,7 @@ func hiddenField(a *Actor, m *Module, name string) bool {
 	return a.FieldAccess(m, name) == AccessHidden
 }
 
-// PermissionRows is the role form's matrix for a role's permissions, one
+// PermissionRow is the role form's matrix for a role's permissions, one
 // row per module in declaration order.
 type PermissionRow struct {
 	Module *Module
@@ -541,19 +522,6 @@ func (p Permissions) Matrix() []PermissionRow {
 		}
 		out = append(out, row)
 	}
-	return out
-}
-
-// Summary is a short text of what a role grants, for lists: the modules
-// it reaches, each with its read scope.
-func (p Permissions) Summary() []string {
-	var out []string
-	for mod, acts := range p.Grants {
-		if sc, ok := acts[ActRead]; ok {
-			out = append(out, mod+":"+sc)
-		}
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -593,20 +561,11 @@ func readPermissions(ctx context.Context, q querier, table, in string, args []an
 		}
 		p := raw[id]
 		if p == nil {
-			p = &Permissions{Grants: map[string]map[string]string{}, Fields: map[string]map[string]string{}}
+			p = &Permissions{}
 			raw[id] = p
 		}
-		if name, ok := strings.CutPrefix(item, "field:"); ok {
-			if p.Fields[mod] == nil {
-				p.Fields[mod] = map[string]string{}
-			}
-			p.Fields[mod][name] = value
-			continue
-		}
-		if p.Grants[mod] == nil {
-			p.Grants[mod] = map[string]string{}
-		}
-		p.Grants[mod][item] = value
+		name, isField := strings.CutPrefix(item, "field:")
+		p.set(mod, name, value, isField)
 	}
 	if err := closeRows(rows, table); err != nil {
 		return err
