@@ -77,7 +77,13 @@ type inviteForm struct {
 
 // inviteForm is where an invited user chooses a password.
 func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) {
-	u, err := s.store.InvitedUser(r.Context(), mux.Vars(r)["token"])
+	s.renderInvite(w, r, http.StatusOK, mux.Vars(r)["token"], &form{})
+}
+
+// renderInvite shows the password form of an invitation, or says the
+// link is no good (used, expired or never issued).
+func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, token string, f *form) {
+	u, err := s.store.InvitedUser(r.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		s.renderMessage(w, r, http.StatusNotFound, "invite.invalid_title", "invite.invalid")
 		return
@@ -86,26 +92,20 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accept", s.newPage(r, "invite.accept_title", &inviteForm{form: &form{}, User: u}))
+	s.render(w, r, status, "accept", s.newPage(r, "invite.accept_title", &inviteForm{form: f, User: u}))
 }
 
 func (s *Server) inviteSubmit(w http.ResponseWriter, r *http.Request) {
-	st := state(r)
 	token := mux.Vars(r)["token"]
 	u, err := s.store.AcceptInvite(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("password_again"))
 	if v, ok := store.AsValidation(err); ok {
-		invited, ierr := s.store.InvitedUser(r.Context(), token)
-		if ierr != nil {
-			s.storeError(w, r, ierr)
-			return
-		}
 		f := newForm(r)
-		f.addValidation(st.locale, v)
-		s.render(w, r, http.StatusUnprocessableEntity, "accept", s.newPage(r, "invite.accept_title", &inviteForm{form: f, User: invited}))
+		f.addValidation(state(r).locale, v)
+		s.renderInvite(w, r, http.StatusUnprocessableEntity, token, f)
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderMessage(w, r, http.StatusNotFound, "invite.invalid_title", "invite.invalid")
+		s.renderInvite(w, r, http.StatusNotFound, token, nil) // answers that the link is no good
 		return
 	}
 	if err != nil {

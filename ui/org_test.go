@@ -85,6 +85,10 @@ func TestAdminPagesOfTheOrganisation(t *testing.T) {
 	invitePath := link[strings.Index(link, "/invite/"):]
 	newcomer := e.client()
 	wantBody(t, newcomer.get(invitePath), "Zeynep Ak")
+	// A refused password comes back on the same form, the link still good.
+	r = newcomer.submit(invitePath, invitePath, url.Values{"password": {"kısa"}, "password_again": {"kısa"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "Zeynep Ak", `id="password-err"`)
 	r = newcomer.submit(invitePath, invitePath, url.Values{"password": {userPassword}, "password_again": {userPassword}})
 	wantRedirect(t, r, "/")
 	newcomer.wantLoggedIn("Zeynep Ak")
