@@ -197,13 +197,16 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 		d.CanTag = a.Can(m, store.ActEdit)
 	}
 	if f, ok := m.Field("owner_id"); ok && f.Ref == "users" && a.Can(m, store.ActEdit) {
-		assignees, err := s.store.Assignees(r.Context(), a, m, store.ActEdit)
-		if err != nil {
-			return nil, err
-		}
-		var opts []option
-		for _, u := range assignees {
-			opts = append(opts, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+		opts := users // who may edit every record may assign to every active user
+		if a.Scope(m, store.ActEdit) != store.ScopeAll {
+			assignees, err := s.store.Assignees(r.Context(), a, m, store.ActEdit)
+			if err != nil {
+				return nil, err
+			}
+			opts = nil
+			for _, u := range assignees {
+				opts = append(opts, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+			}
 		}
 		d.CanAssign, d.Users = true, optionsHTML(opts)
 	}
