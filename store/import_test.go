@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// cp1254 encodes a test file as Turkish Excel's "CSV" does.
+func cp1254(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1254.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("encode cp1254: %v", err)
+	}
+	return b
+}
+
+// testVocabulary knows the Turkish labels a test file uses, as the ui
+// package's catalogue vocabulary does.
+func testVocabulary() *ImportVocabulary {
+	v := &ImportVocabulary{}
+	for text, field := range map[string]string{
+		"Ad": "first_name", "Soyad": "last_name", "Tür": "kind", "Unvan": "title", "E-posta": "email",
+		"Telefon": "phone", "İl": "province", "TC Kimlik No": "tckn", "Vergi No": "vkn", "Çalışan sayısı": "employee_count",
+		"Etiketler": "tags", "Sorumlu": "owner_id", "Aşama": "stage",
+	} {
+		v.AddHeader(text, field)
+	}
+	v.AddChoice("kind", "Bireysel", "person")
+	v.AddChoice("kind", "Kurumsal", "company")
+	v.AddChoice("stage", "Aday", "lead")
+	v.AddChoice("stage", "Müşteri", "customer")
+	return v
+}
+
+// importFile runs a whole import of data with the settings changed by set.
+func importFile(t *testing.T, st *Store, a *Actor, name string, data []byte, set func(*ImportSettings)) *Import {
+	t.Helper()
+	ctx := context.Background()
+	voc := testVocabulary()
+	imp, err := st.NewImport(ctx, a, Customers, name, data, voc)
+	if err != nil {
+		t.Fatalf("new import: %v", err)
+	}
+	if set != nil {
+		s := imp.Settings
+		set(&s)
+		if _, err := st.SetImportSettings(ctx, a, imp.ID, s); err != nil {
+			t.Fatalf("import settings: %v", err)
+		}
+	}
+	done, err := st.RunImport(ctx, a, imp.ID, voc, nil)
+	if err != nil {
+		t.Fatalf("run import: %v", err)
+	}
+	return done
+}
+
+func failures(t *testing.T, st *Store, a *Actor, id int64) []ImportFailure {
+	t.Helper()
+	var out []ImportFailure
+	if err := st.ImportFailures(context.Background(), a, id, 0, func(f ImportFailure) error {
+		out = append(out, f)
+		return nil
+	}); err != nil {
+		t.Fatalf("failures: %v", err)
+	}
+	return out
+}
+
+func TestImportWindows1254(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	file := cp1254(t, "Tür;Ad;Soyad;Unvan;E-posta;Telefon;İl;Çalışan sayısı;Etiketler;Not sütunu\r\n"+
+		"Bireysel;Şükrü;Çağlar;;sukru@ornek.com.tr;0532 111 22 33;İzmir;;vip, bayi;x\r\n"+
+		"Kurumsal;;;Öztürk Gıda A.Ş.;;0212 444 55 66;ISPARTA;1.250;;\r\n"+
+		"Bireysel;Ayşe;;;;;Ankara;;;\r\n"+ // no last name: refused
+		"Bireysel;Ali;Veli;;bozuk-adres;;;;;\r\n") // bad e-mail: refused
+	imp := importFile(t, st, a, "müşteriler.csv", file, nil)
+	if imp.Created != 2 || imp.Failed != 2 || imp.Done != 4 || imp.Status != ImportDone {
+		t.Fatalf("import = %+v", imp)
+	}
+	fails := failures(t, st, a, imp.ID)
+	if len(fails) != 2 || fails[0].Row != 4 || fails[0].Errors[0].Field != "last_name" || fails[0].Errors[0].Column != "Soyad" ||
+		fails[1].Row != 5 || fails[1].Errors[0].Column != "E-posta" || fails[1].Errors[0].Value != "bozuk-adres" {
+		t.Fatalf("failures = %+v", fails)
+	}
+	page, err := st.List(ctx, a, Customers, ListQuery{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Record{}
+	for _, r := range page.Records {
+		byName[r.Title()] = r
+	}
+	p, c := byName["Şükrü Çağlar"], byName["Öztürk Gıda A.Ş."]
+	if p == nil || c == nil {
+		t.Fatalf("records = %v", byName)
+	}
+	if p.Values.Str("phone") != "+905321112233" || p.Values.Str("province") != "İzmir" || strings.Join(p.Values.Tags("tags"), ",") != "vip,bayi" {
+		t.Errorf("person = %v", p.Values)
+	}
+	if n, _ := c.Values.Int("employee_count"); n != 1250 || c.Values.Str("province") != "Isparta" {
+		t.Errorf("company = %v", c.Values)
+	}
+	// The file is let go once read; the run is in the audit trail.
+	if _, err := st.PreviewImport(ctx, a, imp.ID, nil, 5); err == nil {
+		t.Error("preview after the run read the file")
+	}
+	log, err := st.AuditLog(ctx, a, AuditQuery{Action: ActionImport})
+	if err != nil || len(log.Entries) != 1 {
+		t.Fatalf("audit = %v, %v", log, err)
+	}
+}
+
+func TestImportDecimalMark(t *testing.T) {
+	st := newTestStore(t)
+	a := ActorFor(mustAdmin(t, st))
+	imp, err := st.NewImport(context.Background(), a, Customers, "a.csv",
+		[]byte("Unvan;Tür;Çalışan sayısı\nA;Kurumsal;1.234\nB;Kurumsal;12.500\n"), testVocabulary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Settings.Decimal != "," || imp.Encoding != "UTF-8" || imp.Separator != ";" {
+		t.Errorf("detected %+v", imp)
+	}
+	imp, err = st.NewImport(context.Background(), a, Customers, "b.csv",
+		[]byte("title,kind,employee_count\nA,company,12.5\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Settings.Decimal != "." || strings.Join(imp.Settings.Columns, ",") != "title,kind,employee_count" {
+		t.Errorf("detected %+v", imp.Settings)
+	}
+}
+
+func TestImportUpdateSkipAndUndo(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	first := importFile(t, st, a, "ilk.csv", []byte("Ad;Soyad;TC Kimlik No;Telefon\n"+
+		"Şükrü;Çağlar;10000000146;0532 111 22 33\nAyşe;Kaya;;0533 000 00 01\n"), nil)
+	if first.Created != 2 {
+		t.Fatalf("first = %+v", first)
+	}
+	// Update by TCKN: the first row changes Şükrü's phone, the second is
+	// new, its empty TCKN matching nothing; empty cells keep stored values.
+	second := importFile(t, st, a, "ikinci.csv", []byte("Ad;Soyad;TC Kimlik No;Telefon\n"+
+		"Şükrü;Çağlar;10000000146;\nMehmet;Demir;;0544 000 00 02\n"), func(s *ImportSettings) {
+		s.Mode, s.Key = ImportUpdate, "tckn"
+	})
+	if second.Updated != 0 || second.Skipped != 1 || second.Created != 1 {
+		t.Fatalf("nothing changed for Şükrü, yet %+v", second)
+	}
+	third := importFile(t, st, a, "üçüncü.csv", []byte("Ad;Soyad;TC Kimlik No;Telefon\n"+
+		"Şükrü;Çağlar;10000000146;0532 999 88 77\n"), func(s *ImportSettings) {
+		s.Mode, s.Key = ImportUpdate, "tckn"
+	})
+	if third.Updated != 1 || third.Created != 0 {
+		t.Fatalf("third = %+v", third)
+	}
+	skip := importFile(t, st, a, "dördüncü.csv", []byte("Ad;Soyad;Telefon\n"+
+		"Ayşe;Kaya;0533 000 00 01\nYeni;Kişi;0555 000 00 03\n"), func(s *ImportSettings) {
+		s.Mode, s.Key = ImportSkip, "phone"
+	})
+	if skip.Skipped != 1 || skip.Created != 1 {
+		t.Fatalf("skip = %+v", skip)
+	}
+	count := func() int {
+		page, err := st.List(ctx, a, Customers, ListQuery{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Records)
+	}
+	if n := count(); n != 4 {
+		t.Fatalf("%d customers", n)
+	}
+	// Undo the update: the phone comes back. Undo the skip run: its new
+	// person goes to the recycle bin.
+	if _, err := st.UndoImport(ctx, a, third.ID); err != nil {
+		t.Fatal(err)
+	}
+	page, err := st.List(ctx, a, Customers, ListQuery{Search: "Şükrü", Limit: 5})
+	if err != nil || len(page.Records) != 1 || page.Records[0].Values.Str("phone") != "+905321112233" {
+		t.Fatalf("after undo: %v %v", page, err)
+	}
+	if _, err := st.UndoImport(ctx, a, skip.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("%d customers after undoing the skip run", n)
+	}
+	if _, err := st.UndoImport(ctx, a, skip.ID); err != ErrImportState {
+		t.Errorf("second undo: %v", err)
+	}
+}
+
+func TestImportExternalKey(t *testing.T) {
+	st := newTestStore(t)
+	a := ActorFor(mustAdmin(t, st))
+	set := func(s *ImportSettings) { s.Mode, s.Key = ImportUpdate, ExternalKeyPrefix+"Müşteri No" }
+	first := importFile(t, st, a, "eski.csv", []byte("Müşteri No;Ad;Soyad\nM-1;Ali;Veli\nM-2;Can;Cem\nM-1;Ali;Velioğlu\n"), set)
+	if first.Created != 2 || first.Updated != 1 {
+		t.Fatalf("first = %+v", first)
+	}
+	second := importFile(t, st, a, "eski2.csv", []byte("musteri no;Ad;Soyad\nM-2;Can;Cemil\n"), set)
+	if second.Created != 0 || second.Updated != 1 {
+		t.Fatalf("second = %+v", second)
+	}
+}
+
+func TestImportRefusals(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	admin := ActorFor(mustAdmin(t, st))
+	if _, err := st.NewImport(ctx, admin, Users, "u.csv", []byte("name\nx\n"), nil); err != ErrForbidden {
+		t.Errorf("users import: %v", err)
+	}
+	_, err := st.NewImport(ctx, admin, Customers, "x.xls", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"), nil)
+	if _, ok := err.(*ImportFileError); !ok {
+		t.Errorf("old xls: %v", err)
+	}
+	imp, err := st.NewImport(ctx, admin, Customers, "a.csv", []byte("Ad;Soyad\nA;B\n"), testVocabulary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := imp.Settings
+	bad.Mode, bad.Key = ImportUpdate, "tckn" // not a mapped column
+	if _, err := st.SetImportSettings(ctx, admin, imp.ID, bad); err == nil {
+		t.Error("update by an unmapped key accepted")
+	}
+	bad = imp.Settings
+	bad.Columns = []string{"first_name", "first_name"}
+	if _, err := st.SetImportSettings(ctx, admin, imp.ID, bad); err == nil {
+		t.Error("one field twice accepted")
+	}
+	// Someone without the import right sees nothing of it.
+	u, err := st.CreateUser(ctx, admin, NewUser{Name: "Salt Okur", Email: "okur@firma.com.tr", Password: goodPassword, PasswordAgain: goodPassword, Roles: []string{"Salt okunur"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := ActorFor(u)
+	if _, err := st.GetImport(ctx, reader, imp.ID); err == nil {
+		t.Error("another user read the import")
+	}
+	if _, err := st.NewImport(ctx, reader, Customers, "a.csv", []byte("Ad;Soyad\nA;B\n"), nil); err != ErrForbidden {
+		t.Errorf("read-only import: %v", err)
+	}
+	if _, err := st.RunImport(ctx, admin, imp.ID, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RunImport(ctx, admin, imp.ID, nil, nil); err != ErrImportState {
+		t.Errorf("second run: %v", err)
+	}
+}
