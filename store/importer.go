@@ -61,7 +61,7 @@ type ImportSettings struct {
 	// a field name, ImportIDColumn, CreatedAtKey, or "" to leave it out.
 	Columns []string `json:"columns"`
 	// Decimal is the decimal mark of the file's numbers: "," or ".".
-	Decimal string `json:"decimal"`
+	Decimal string     `json:"decimal"`
 	Mode    ImportMode `json:"mode"`
 	// Key matches rows to records in the skip and update modes: a field
 	// name (tckn, vkn, email, phone, …), ImportIDColumn, or
