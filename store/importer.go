@@ -364,6 +364,11 @@ func (s *Store) getImport(ctx context.Context, q querier, a *Actor, id int64) (*
 	if err := authorize(a, imp.Module.Key, ActImport); err != nil {
 		return nil, err
 	}
+	if live, ok := s.imports.Load(id); ok && imp.Status == ImportRunning {
+		// A bulk load commits its counts only at the end.
+		p := live.(Import)
+		imp.Done, imp.Created, imp.Updated, imp.Skipped, imp.Failed = p.Done, p.Created, p.Updated, p.Skipped, p.Failed
+	}
 	return imp, nil
 }
 

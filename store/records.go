@@ -205,7 +205,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 // insertRow checks and writes a new record and its side tables inside tx,
 // but not its search entry: CreateMany indexes a whole batch after its
 // rows. A non-zero created is the record's creation time instead of now.
-func (s *Store) insertRow(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, vals Values, created time.Time) (*Record, error) {
+func (s *Store) insertRow(ctx context.Context, tx querier, a *Actor, m *Module, vals Values, created time.Time) (*Record, error) {
 	errs := &ValidationError{}
 	m.check(vals, errs)
 	if err := checkRefs(ctx, tx, a, m, vals, nil, errs); err != nil {
@@ -341,7 +341,7 @@ func sideTable(m *Module, f *Field) string { return m.Table + "_" + f.Name }
 
 // writeSides replaces the side-table rows of tags and phone lists that
 // changed (old nil: a new record).
-func writeSides(ctx context.Context, tx *sql.Tx, m *Module, id int64, vals, old Values) error {
+func writeSides(ctx context.Context, tx querier, m *Module, id int64, vals, old Values) error {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if !f.Kind.side() {
