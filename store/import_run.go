@@ -362,7 +362,7 @@ func (s *Store) RunImport(ctx context.Context, a *Actor, id int64, voc *ImportVo
 }
 
 // bulkMin is the size from which an import is a bulk load: see runRows.
-const bulkMin = 5000
+var bulkMin = 5000 // a variable for the tests
 
 // runRows reads the file and saves its rows batch by batch.
 //

@@ -258,3 +258,62 @@ func TestImportRefusals(t *testing.T) {
 		t.Errorf("second run: %v", err)
 	}
 }
+
+func indexNames(t *testing.T, st *Store) string {
+	t.Helper()
+	rows, err := st.reader.Query("SELECT name || ':' || sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "\n")
+}
+
+// A bulk load drops the table's indexes and builds them again in its
+// transaction: afterwards every index is back as it was, and the records
+// are listed, searched and undone like any others.
+func TestImportBulkLoad(t *testing.T) {
+	defer func(n int) { bulkMin = n }(bulkMin)
+	bulkMin = 50
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	importFile(t, st, a, "küçük.csv", customerCSV(10, 1), nil) // below bulkMin: row by row
+	before := indexNames(t, st)
+	imp := importFile(t, st, a, "büyük.csv", customerCSV(200, 2), nil)
+	if imp.Created != 200 {
+		t.Fatalf("import = %+v", imp)
+	}
+	if after := indexNames(t, st); after != before || !strings.Contains(after, "customers_name") {
+		t.Fatalf("indexes after the bulk load:\n%s\nbefore:\n%s", after, before)
+	}
+	live := func() int {
+		var n int
+		if err := st.reader.QueryRow("SELECT count(*) FROM customers WHERE deleted_at IS NULL").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	page, err := st.List(ctx, a, Customers, ListQuery{Limit: 50, Sort: "display_name"})
+	if err != nil || len(page.Records) != 50 || page.Next == "" || live() != 210 {
+		t.Fatalf("list: %d, %v; %d live", len(page.Records), err, live())
+	}
+	groups, err := st.Search(ctx, a, "bayi", 5)
+	if err != nil || len(groups) == 0 {
+		t.Fatalf("search: %v, %v", groups, err)
+	}
+	if _, err := st.UndoImport(ctx, a, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := live(); n != 10 {
+		t.Fatalf("after undo: %d live", n)
+	}
+}
