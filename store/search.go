@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -70,6 +71,16 @@ func searchBody(m *Module, v Values) (body, private string) {
 		case Tags:
 			for _, t := range v.Tags(f.Name) {
 				add(tr.Fold(t))
+			}
+		case Choice, MultiChoice:
+			if f.Custom { // found by the labels people read, not the stored values
+				for _, l := range f.searchLabels(v.Str(f.Name)) {
+					add(l)
+				}
+			}
+		case Int, Money:
+			if n, ok := v.Int(f.Name); ok {
+				add(strconv.FormatInt(n, 10))
 			}
 		default:
 			if s, ok := v[f.Name].(string); ok {
@@ -188,7 +199,7 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	// Someone who sees only part of a module needs every hit of it, not
 	// the first few, or their own records could all be past the cut.
 	limit := map[int]int{}
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		limit[m.SearchID] = perModule*4 + 1
 		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.owned() {
 			limit[m.SearchID] = maxSearchHits
@@ -199,7 +210,7 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 		return nil, err
 	}
 	var groups []SearchGroup
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		if m.SearchID == 0 || authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
 			continue
 		}
@@ -311,7 +322,7 @@ func (m *Module) parentJoin(alias string) string {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if f.Kind == Ref && f.Parent {
-			p, _ := ModuleByKey(f.Ref)
+			p, _ := m.related(f.Ref)
 			return " JOIN " + p.Table + " parent ON parent.id = " + alias + "." + f.Name + " AND parent.deleted_at IS NULL"
 		}
 	}
@@ -322,6 +333,7 @@ func (m *Module) parentJoin(alias string) string {
 // load that wrote rows without them, which is many times faster than
 // indexing row by row. It reads the table in batches to keep memory flat.
 func (s *Store) Reindex(ctx context.Context, a *Actor, m *Module) error {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return err
 	}
@@ -378,7 +390,7 @@ func (s *Store) rebuildSearch(ctx context.Context) error {
 	if err != nil || flag == 0 {
 		return wrap(err, "check search index")
 	}
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		if err := s.Reindex(ctx, SystemActor(), m); err != nil {
 			return err
 		}
