@@ -360,6 +360,12 @@ func (f *Field) parseJSON(raw json.RawMessage) (any, *Msg) {
 	case MultiChoice:
 		var list []string
 		if err := json.Unmarshal(raw, &list); err != nil {
+			// A string of items ("Bakım; Sigorta") is taken too, as a
+			// spreadsheet cell holds them.
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				return f.parseText(s)
+			}
 			return nil, &Msg{Key: "error.json_type", Args: []any{"array of strings"}}
 		}
 		return f.parseMulti(list)
