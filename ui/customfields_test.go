@@ -38,6 +38,9 @@ func TestCustomFieldAdminPage(t *testing.T) {
 		"choices": {"Büyük | Large\nOrta | Medium\nKüçük | Small"}, "list": {"1"}, "filter": {"1"}, "search": {"1"}})
 	addCustomField(t, admin, url.Values{"module": {"customers"}, "kind": {"multichoice"},
 		"label_tr": {"İlgi alanları"}, "choices": {"Yedek parça\nBakım\nSigorta"}, "filter": {"1"}})
+	// A sensitive field is one the role form can protect.
+	addCustomField(t, admin, url.Values{"module": {"customers"}, "kind": {"text"}, "label_tr": {"Gelir düzeyi"}, "sensitive": {"1"}})
+	wantBody(t, admin.get("/roles/new"), `name="permissions.customers.field.cf_gelir_duzeyi"`, "Gelir düzeyi")
 	page := admin.get("/admin/fields")
 	wantBody(t, page, "Müşteri segmenti", "Customer segment", "cf_musteri_segmenti", "Büyük / Large", e.tr("fields.kind.multichoice"), adminName)
 	wantBody(t, admin.get("/"), `href="/admin/fields"`)
@@ -116,7 +119,7 @@ func TestCustomFieldAdminPage(t *testing.T) {
 	r = admin.submit("/admin/fields", "/admin/fields/customers/cf_musteri_segmenti/remove", nil)
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, e.tr("fields.remove_heading", "Müşteri segmenti", e.tr("module.customers")), `name="confirmed" value="1"`)
-	if e.count(t, "SELECT count(*) FROM custom_fields") != 2 {
+	if e.count(t, "SELECT count(*) FROM custom_fields") != 3 {
 		t.Fatal("removed before the confirmation")
 	}
 	r = admin.post("/admin/fields/customers/cf_musteri_segmenti/remove", url.Values{csrfField: {tokenFrom(t, r.Body)}, "confirmed": {"1"}})
