@@ -115,6 +115,7 @@ func creationChanges(m *Module, v Values) []Change {
 // History returns a record's audit entries, newest first, for those who
 // may read the record.
 func (s *Store) History(ctx context.Context, a *Actor, m *Module, id int64, limit int) ([]AuditEntry, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "read"); err != nil {
 		return nil, err
 	}

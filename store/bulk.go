@@ -37,6 +37,7 @@ const CreatedAtKey = "created_at"
 // Callers with very many rows should call it in batches of a few thousand,
 // so that one transaction does not hold the writer for long.
 func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Values) ([]int64, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "create"); err != nil {
 		return nil, err
 	}

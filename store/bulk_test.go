@@ -90,7 +90,7 @@ func TestCreateManyCreatesSearchableRows(t *testing.T) {
 	if err != nil || len(kids) != 1 || kids[0].ID != aids[0] || kids[0].Values.Str("plate") != "32 ABC 123" {
 		t.Errorf("children: %v %v", kids, err)
 	}
-	if groups, _ := st.Search(ctx, admin, "32abc123", 10); len(groups) != 1 || groups[0].Module != Assets {
+	if groups, _ := st.Search(ctx, admin, "32abc123", 10); len(groups) != 1 || groups[0].Module.Key != Assets.Key {
 		t.Errorf("asset search by plate: %v", groups)
 	}
 	if ids, err := st.CreateMany(ctx, admin, Customers, nil); err != nil || ids != nil {

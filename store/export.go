@@ -17,6 +17,7 @@ const exportBatch = 500
 // away. The export is recorded in the audit trail, with the query and
 // the count, for KVKK: who took which personal data out of the program.
 func (s *Store) Export(ctx context.Context, a *Actor, m *Module, q ListQuery, each func(*Record) error) (int, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, ActRead); err != nil {
 		return 0, err
 	}

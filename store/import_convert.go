@@ -206,7 +206,7 @@ func (c *converter) ref(ctx context.Context, f *Field, cell string) (any, *Msg) 
 		}
 		return nil, &Msg{Key: "error.import_user", Args: []any{cell}}
 	}
-	target, ok := ModuleByKey(f.Ref)
+	target, ok := c.s.Module(f.Ref)
 	if !ok {
 		return nil, &Msg{Key: "error.ref_missing"}
 	}

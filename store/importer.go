@@ -212,6 +212,7 @@ const maxImportRows = 1_000_000
 // decimal mark from the numbers in it and maps the columns by their names.
 // A file the importer cannot read is an *ImportFileError.
 func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName string, data []byte, voc *ImportVocabulary) (*Import, error) {
+	m = s.mod(m)
 	if m.AdminOnly {
 		return nil, ErrForbidden
 	}
@@ -299,7 +300,7 @@ func nullID(id int64) any {
 const importColumns = `id, module, file_name, format, encoding, separator, header, row_count, settings, status,
 	done_rows, created, updated, skipped, failed, coalesce(created_by, 0), created_at, finished_at, undone_at`
 
-func scanImport(row scanner) (*Import, error) {
+func (s *Store) scanImport(row scanner) (*Import, error) {
 	var imp Import
 	var module, header, settings, created, finished, undone string
 	err := row.Scan(&imp.ID, &module, &imp.FileName, &imp.Format, &imp.Encoding, &imp.Separator, &header, &imp.Rows,
@@ -309,7 +310,7 @@ func scanImport(row scanner) (*Import, error) {
 		return nil, err
 	}
 	var ok bool
-	if imp.Module, ok = ModuleByKey(module); !ok {
+	if imp.Module, ok = s.Module(module); !ok {
 		return nil, fmt.Errorf("import %d: unknown module %q", imp.ID, module)
 	}
 	if err := json.Unmarshal([]byte(header), &imp.Header); err != nil {
@@ -354,7 +355,7 @@ func (s *Store) getImport(ctx context.Context, q querier, a *Actor, id int64) (*
 		return nil, ErrForbidden
 	}
 	cond, args := importOwnerCond(a)
-	imp, err := scanImport(q.QueryRowContext(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ? AND "+cond, append([]any{id}, args...)...))
+	imp, err := s.scanImport(q.QueryRowContext(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ? AND "+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -375,6 +376,7 @@ func (s *Store) getImport(ctx context.Context, q querier, a *Actor, id int64) (*
 // Imports lists the actor's imports of a module (every one's for an
 // administrator), newest first.
 func (s *Store) Imports(ctx context.Context, a *Actor, m *Module, limit int) ([]*Import, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, ActImport); err != nil {
 		return nil, err
 	}
@@ -386,7 +388,7 @@ func (s *Store) Imports(ctx context.Context, a *Actor, m *Module, limit int) ([]
 	}
 	var out []*Import
 	for rows.Next() {
-		imp, err := scanImport(rows)
+		imp, err := s.scanImport(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list imports: %w", err)

@@ -121,6 +121,7 @@ func (m *Module) Sortable(name string) bool {
 // last row's (sort value, id), so a page deep in the list costs what the
 // first does, and no page counts the whole table.
 func (s *Store) List(ctx context.Context, a *Actor, m *Module, q ListQuery) (*Page, error) {
+	m = s.mod(m)
 	action := ActRead
 	if q.Deleted {
 		action = "admin" // the recycle bin is the administrators'
@@ -299,6 +300,39 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 			}
 			where = append(where, "t."+f.Name+" = ?")
 			args = append(args, val)
+		case MultiChoice:
+			if !contains(f.Choices, val) {
+				return nil, nil, fmt.Errorf("%w: %s is not a choice of %s", ErrBadQuery, val, name)
+			}
+			// Values never hold the separator, so ",v," framed by commas
+			// is found only as a whole value.
+			where = append(where, "instr('"+multiSep+"' || t."+f.Name+" || '"+multiSep+"', ?) > 0")
+			args = append(args, multiSep+val+multiSep)
+		case Money:
+			n, ok := tr.ParseMoney(val)
+			if !ok {
+				return nil, nil, fmt.Errorf("%w: filter %s needs an amount", ErrBadQuery, name)
+			}
+			where = append(where, "t."+f.Name+" = ?")
+			args = append(args, n)
+		case Date:
+			// A day, or a range "from..to" with either end open.
+			from, to, isRange := strings.Cut(val, "..")
+			if !isRange {
+				to = from
+			}
+			for _, b := range []struct{ day, op string }{{from, ">="}, {to, "<="}} {
+				if strings.TrimSpace(b.day) == "" {
+					continue
+				}
+				d, ok := tr.ParseDate(strings.TrimSpace(b.day))
+				if !ok {
+					return nil, nil, fmt.Errorf("%w: date %q", ErrBadQuery, b.day)
+				}
+				where = append(where, "t."+f.Name+" "+b.op+" ?")
+				args = append(args, d.Format(time.DateOnly))
+			}
+			where = append(where, "t."+f.Name+" <> ''")
 		case Province:
 			p, ok := tr.ProvinceByName(val)
 			if !ok {

@@ -12,6 +12,7 @@ import (
 // ListColumns returns the columns the actor chose for a list (a module's
 // list, or a named list such as "leads"), or nil for the declared default.
 func (s *Store) ListColumns(ctx context.Context, a *Actor, m *Module, list string) ([]string, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "read"); err != nil {
 		return nil, err
 	}
@@ -45,6 +46,7 @@ func (m *Module) Columnable(name string) bool {
 // SetListColumns saves the actor's column choice; an empty choice goes
 // back to the default.
 func (s *Store) SetListColumns(ctx context.Context, a *Actor, m *Module, list string, cols []string) error {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "read"); err != nil {
 		return err
 	}
@@ -170,6 +172,7 @@ func (s *Store) queryUsers(ctx context.Context, what, query string, args ...any)
 // BulkUpdate applies the same values to many records in one transaction,
 // each through the full checks of Update: all succeed or none.
 func (s *Store) BulkUpdate(ctx context.Context, a *Actor, m *Module, ids []int64, in Values) error {
+	m = s.mod(m)
 	return s.bulkEach(ctx, a, m, ids, func(tx *sql.Tx, id int64) error {
 		_, _, err := s.update(ctx, tx, a, m, id, in)
 		return err
@@ -178,6 +181,7 @@ func (s *Store) BulkUpdate(ctx context.Context, a *Actor, m *Module, ids []int64
 
 // BulkAddTag adds a tag to many records, keeping the tags they have.
 func (s *Store) BulkAddTag(ctx context.Context, a *Actor, m *Module, ids []int64, field, tag string) error {
+	m = s.mod(m)
 	f, ok := m.Field(field)
 	if !ok || f.Kind != Tags {
 		return fmt.Errorf("%w: %s has no tags field %q", ErrBadQuery, m.Key, field)

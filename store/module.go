@@ -32,6 +32,11 @@ const (
 	Province   Kind = "province" // one of the 81 provinces, by name
 	RefList    Kind = "reflist"  // ids of records of another module, in a side table (a user's teams)
 	Grants     Kind = "grants"   // a role's Permissions, in a side table
+	// MultiChoice holds several of its Choices, kept in one TEXT column as
+	// the chosen values in declaration order joined by commas ("a,c"):
+	// values are ASCII snake_case, so a comma never occurs inside one, and
+	// a filter finds a value with instr() on the column framed by commas.
+	MultiChoice Kind = "multichoice"
 )
 
 // Field is one declared field of a module.
@@ -67,6 +72,39 @@ type Field struct {
 	// Sensitive fields (TCKN, birth date) can be hidden or made read-only
 	// per role, and reading them is logged for KVKK.
 	Sensitive bool
+
+	// Custom marks a field an administrator added at run time (see
+	// customfields.go). Its labels are literal texts per language rather
+	// than catalogue keys, as nobody ships a catalogue for it.
+	Custom bool
+	// Labels are the field's label by language ("tr", "en"), for custom
+	// fields; empty for declared ones, whose Label is a catalogue key.
+	Labels map[string]string
+	// ChoiceLabels are the labels of each choice by language, for custom
+	// fields: value → language → text.
+	ChoiceLabels map[string]map[string]string
+
+	set *moduleSet // the store's modules this field was declared in; nil: the registry
+}
+
+// LabelIn is a custom field's label in a language (Turkish when it has
+// none in that language), or "" for a declared field, whose label is the
+// catalogue's (LabelKey).
+func (f *Field) LabelIn(lang string) string {
+	if l := f.Labels[lang]; l != "" {
+		return l
+	}
+	return f.Labels["tr"]
+}
+
+// ChoiceLabelIn is a custom field's label of one choice in a language
+// (Turkish when it has none in that language), or "" for a declared
+// field, whose choice labels are the catalogue's (ChoiceKey).
+func (f *Field) ChoiceLabelIn(value, lang string) string {
+	if l := f.ChoiceLabels[value][lang]; l != "" {
+		return l
+	}
+	return f.ChoiceLabels[value]["tr"]
 }
 
 // Module is a declared module: its table and fields and the few hooks of
@@ -116,6 +154,7 @@ type Module struct {
 	fields  map[string]*Field
 	cols    []*Field // prepareColumns
 	selectT string
+	set     *moduleSet // the store's modules this one belongs to; nil: the registry
 }
 
 // Values are a record's field values by field name: string for text-like
@@ -208,7 +247,7 @@ func register(m *Module) *Module {
 		if _, dup := m.fields[f.Name]; dup {
 			panic("store: field declared twice: " + m.Key + "." + f.Name)
 		}
-		if f.Kind == Choice && len(f.Choices) == 0 {
+		if (f.Kind == Choice || f.Kind == MultiChoice) && len(f.Choices) == 0 {
 			panic("store: choice field without choices: " + m.Key + "." + f.Name)
 		}
 		if (f.Kind == Ref || f.Kind == RefList) && f.Ref == "" {
@@ -250,6 +289,15 @@ func Modules() []*Module {
 	}
 	return out
 }
+
+// related is the module a reference of m points to, from the same
+// database's declarations as m (with its custom fields).
+func (m *Module) related(key string) (*Module, bool) { return m.set.lookup(key) }
+
+// RoleModules are the modules roles grant access to, from the same
+// database's declarations as m: the role form lists their protectable
+// fields, custom ones included.
+func (m *Module) RoleModules() []*Module { return m.set.roleModules() }
 
 // ListFields are the fields shown as list columns by default.
 func (m *Module) ListFields() []*Field {

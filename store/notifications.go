@@ -66,7 +66,7 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, limit int) ([]Notif
 			return nil, err
 		}
 		var ok bool
-		if n.Module, ok = ModuleByKey(mod); !ok {
+		if n.Module, ok = s.Module(mod); !ok {
 			continue // a module this version does not have
 		}
 		out = append(out, n)

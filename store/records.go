@@ -150,6 +150,7 @@ func dbValue(f *Field, v any) any {
 // Create validates the values and inserts a record, its side tables and
 // its search entry in one transaction. The owner defaults to the actor.
 func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Record, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "create"); err != nil {
 		return nil, err
 	}
@@ -281,7 +282,7 @@ func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Va
 				query += " AND active = 1" // a new owner must be active; a former one may stay
 			}
 		} else {
-			target, ok := ModuleByKey(f.Ref)
+			target, ok := m.related(f.Ref)
 			if !ok {
 				return fmt.Errorf("field %s.%s: unknown module %s", m.Key, f.Name, f.Ref)
 			}
@@ -315,7 +316,7 @@ func checkRefList(ctx context.Context, q querier, m *Module, f *Field, vals Valu
 	if len(ids) == 0 {
 		return nil
 	}
-	target, ok := ModuleByKey(f.Ref)
+	target, ok := m.related(f.Ref)
 	if !ok {
 		return fmt.Errorf("field %s.%s: unknown module %s", m.Key, f.Name, f.Ref)
 	}
@@ -413,11 +414,13 @@ func normalSide(v any) any {
 // Get returns a live record the actor may see, with its side tables and
 // the names of what it refers to.
 func (s *Store) Get(ctx context.Context, a *Actor, m *Module, id int64) (*Record, error) {
+	m = s.mod(m)
 	return s.get(ctx, a, m, id, false)
 }
 
 // GetDeleted returns a record from the recycle bin, for an administrator.
 func (s *Store) GetDeleted(ctx context.Context, a *Actor, m *Module, id int64) (*Record, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return nil, err
 	}
@@ -535,7 +538,7 @@ func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Rec
 				return err
 			}
 		case f.Kind == Grants:
-			if err := readPermissions(ctx, q, table, in, ids, byID, f.Name); err != nil {
+			if err := readPermissions(ctx, q, table, in, ids, byID, f.Name, m.set); err != nil {
 				return err
 			}
 		}
@@ -577,7 +580,7 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
 		}
 		table, col := "users", "name"
 		if f.Ref != "users" {
-			target, _ := ModuleByKey(f.Ref)
+			target, _ := m.related(f.Ref)
 			table, col = target.Table, target.TitleField
 		}
 		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
@@ -630,6 +633,7 @@ func refIDs(v Values, f *Field) []int64 {
 // validates the whole, and saves what changed. It returns the new record
 // and the change set for the audit trail.
 func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Values) (*Record, []Change, error) {
+	m = s.mod(m)
 	return s.UpdateIfUnchanged(ctx, a, m, id, in, time.Time{})
 }
 
@@ -638,6 +642,7 @@ func (s *Store) Update(ctx context.Context, a *Actor, m *Module, id int64, in Va
 // answer is ErrConflict, so two people editing one customer in the office
 // never overwrite each other unawares. A zero seen skips the check.
 func (s *Store) UpdateIfUnchanged(ctx context.Context, a *Actor, m *Module, id int64, in Values, seen time.Time) (*Record, []Change, error) {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "edit"); err != nil {
 		return nil, nil, err
 	}
@@ -753,7 +758,7 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 	if err := notifyAssigned(ctx, tx, a, m, id, old.Values, vals); err != nil {
 		return nil, nil, err
 	}
-	if m == Users || m == Roles {
+	if m.Key == Users.Key || m.Key == Roles.Key {
 		if err := checkAdminLeft(ctx, tx); err != nil {
 			return nil, nil, err
 		}
@@ -764,12 +769,14 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 // Delete moves records to the recycle bin. Nothing disappears: an
 // administrator can restore or purge them.
 func (s *Store) Delete(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	m = s.mod(m)
 	return s.setDeleted(ctx, a, m, "delete", "deleted_at IS NULL", timeText(now()), ids)
 }
 
 // Restore takes records back out of the recycle bin; only administrators
 // may, as they look after the bin.
 func (s *Store) Restore(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return err
 	}
@@ -814,7 +821,7 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 				return err
 			}
 		}
-		if m == Roles {
+		if m.Key == Roles.Key {
 			return checkAdminLeft(ctx, tx)
 		}
 		return nil
@@ -824,6 +831,7 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 // Purge removes records from the recycle bin for good, with everything
 // that hangs on them through foreign keys. Only administrators may.
 func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) error {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return err
 	}
@@ -833,7 +841,7 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 	}
 	defer tx.Rollback()
 	for _, id := range ids {
-		if err := purgeChildren(ctx, tx, a, m, id); err != nil {
+		if err := purgeChildren(ctx, tx, a, s.Modules(), m, id); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM "+m.Table+" WHERE id = ? AND deleted_at IS NOT NULL", id)
@@ -859,8 +867,8 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 // purgeChildren removes the search entries of records that the foreign
 // keys are about to delete with their parent (an asset with its customer),
 // and records their end in their histories.
-func purgeChildren(ctx context.Context, tx *sql.Tx, a *Actor, parent *Module, id int64) error {
-	for _, child := range Modules() {
+func purgeChildren(ctx context.Context, tx *sql.Tx, a *Actor, mods []*Module, parent *Module, id int64) error {
+	for _, child := range mods {
 		for i := range child.Fields {
 			f := &child.Fields[i]
 			if f.Kind != Ref || f.Ref != parent.Key || !f.Parent {

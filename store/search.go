@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -70,6 +71,16 @@ func searchBody(m *Module, v Values) (body, private string) {
 		case Tags:
 			for _, t := range v.Tags(f.Name) {
 				add(tr.Fold(t))
+			}
+		case Choice, MultiChoice:
+			if f.Custom { // found by the labels people read, not the stored values
+				for _, l := range f.searchLabels(v.Str(f.Name)) {
+					add(l)
+				}
+			}
+		case Int, Money:
+			if n, ok := v.Int(f.Name); ok {
+				add(strconv.FormatInt(n, 10))
 			}
 		default:
 			if s, ok := v[f.Name].(string); ok {
@@ -188,7 +199,7 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	// Someone who sees only part of a module needs every hit of it, not
 	// the first few, or their own records could all be past the cut.
 	limit := map[int]int{}
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		limit[m.SearchID] = perModule*4 + 1
 		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.owned() {
 			limit[m.SearchID] = maxSearchHits
@@ -199,7 +210,7 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 		return nil, err
 	}
 	var groups []SearchGroup
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		if m.SearchID == 0 || authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
 			continue
 		}
@@ -311,7 +322,7 @@ func (m *Module) parentJoin(alias string) string {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if f.Kind == Ref && f.Parent {
-			p, _ := ModuleByKey(f.Ref)
+			p, _ := m.related(f.Ref)
 			return " JOIN " + p.Table + " parent ON parent.id = " + alias + "." + f.Name + " AND parent.deleted_at IS NULL"
 		}
 	}
@@ -320,54 +331,70 @@ func (m *Module) parentJoin(alias string) string {
 
 // Reindex rebuilds the search entries of every record of m: after a bulk
 // load that wrote rows without them, which is many times faster than
-// indexing row by row. It reads the table in batches to keep memory flat.
+// indexing row by row, and after a searchable custom field is added or
+// removed. It works in batches of its own transactions, to keep memory
+// flat and to let the office's writes in between: rebuilding 100,000
+// customers takes some twenty seconds, too long to hold every writer.
+// A record written meanwhile is indexed by its own write, so no batch
+// leaves a stale entry.
 func (s *Store) Reindex(ctx context.Context, a *Actor, m *Module) error {
+	m = s.mod(m)
 	if err := authorize(a, m.Key, "admin"); err != nil {
 		return err
 	}
 	if m.SearchID == 0 {
 		return nil
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("reindex %s: %w", m.Key, err)
-	}
-	defer tx.Rollback()
 	var last int64
 	for {
-		rows, err := tx.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id > ? ORDER BY t.id LIMIT 1000", last)
+		next, err := s.reindexBatch(ctx, m, last)
 		if err != nil {
 			return fmt.Errorf("reindex %s: %w", m.Key, err)
 		}
-		var recs []*Record
-		for rows.Next() {
-			r, err := m.scan(rows)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("reindex %s: %w", m.Key, err)
-			}
-			recs = append(recs, r)
+		if next == last {
+			return nil
 		}
-		if err := closeRows(rows, m.Table); err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			break
-		}
-		if err := s.loadSides(ctx, tx, m, recs, true); err != nil {
-			return err
-		}
-		for _, r := range recs {
-			if err := indexRecord(ctx, tx, m, r.ID, r.Values); err != nil {
-				return err
-			}
-		}
-		last = recs[len(recs)-1].ID
+		last = next
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("reindex %s: %w", m.Key, err)
+}
+
+// reindexBatch indexes the records of m after id last, a thousand at
+// most, in one transaction, and returns the last id it indexed (last when
+// there were none).
+func (s *Store) reindexBatch(ctx context.Context, m *Module, last int64) (int64, error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return last, err
 	}
-	return nil
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT "+m.selectList("t")+" FROM "+m.Table+" t WHERE t.id > ? ORDER BY t.id LIMIT 1000", last)
+	if err != nil {
+		return last, err
+	}
+	var recs []*Record
+	for rows.Next() {
+		r, err := m.scan(rows)
+		if err != nil {
+			rows.Close()
+			return last, err
+		}
+		recs = append(recs, r)
+	}
+	if err := closeRows(rows, m.Table); err != nil {
+		return last, err
+	}
+	if len(recs) == 0 {
+		return last, nil
+	}
+	if err := s.loadSides(ctx, tx, m, recs, true); err != nil {
+		return last, err
+	}
+	for _, r := range recs {
+		if err := indexRecord(ctx, tx, m, r.ID, r.Values); err != nil {
+			return last, err
+		}
+	}
+	return recs[len(recs)-1].ID, tx.Commit()
 }
 
 // rebuildSearch refills the search index when a migration asked for it
@@ -378,7 +405,7 @@ func (s *Store) rebuildSearch(ctx context.Context) error {
 	if err != nil || flag == 0 {
 		return wrap(err, "check search index")
 	}
-	for _, m := range Modules() {
+	for _, m := range s.Modules() {
 		if err := s.Reindex(ctx, SystemActor(), m); err != nil {
 			return err
 		}

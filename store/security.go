@@ -92,9 +92,11 @@ type Permissions struct {
 
 // RoleModules are the modules roles grant access to: all but the
 // administrators' own (users, teams, departments, roles).
-func RoleModules() []*Module {
+func RoleModules() []*Module { return (*moduleSet)(nil).roleModules() }
+
+func (set *moduleSet) roleModules() []*Module {
 	var out []*Module
-	for _, m := range Modules() {
+	for _, m := range set.list() {
 		if !m.AdminOnly {
 			out = append(out, m)
 		}
@@ -116,11 +118,12 @@ func (m *Module) ProtectableFields() []*Field {
 
 // normalise drops what grants nothing (scope none, no protection), so
 // that two ways of writing the same role compare equal, and checks every
-// name against the declarations.
-func (p Permissions) normalise() (Permissions, *Msg) {
+// name against the declarations of set (nil: the registry's, without
+// custom fields).
+func (p Permissions) normalise(set *moduleSet) (Permissions, *Msg) {
 	out := Permissions{}
 	for mod, acts := range p.Grants {
-		m, ok := ModuleByKey(mod)
+		m, ok := set.lookup(mod)
 		if !ok || m.AdminOnly {
 			return Permissions{}, &Msg{Key: "error.perm_module", Args: []any{mod}}
 		}
@@ -139,7 +142,7 @@ func (p Permissions) normalise() (Permissions, *Msg) {
 		}
 	}
 	for mod, fields := range p.Fields {
-		m, ok := ModuleByKey(mod)
+		m, ok := set.lookup(mod)
 		if !ok || m.AdminOnly {
 			return Permissions{}, &Msg{Key: "error.perm_module", Args: []any{mod}}
 		}
@@ -164,7 +167,7 @@ func (p Permissions) normalise() (Permissions, *Msg) {
 // parsePermissionsForm reads the role form's matrix: one select per module
 // and action named "<field>.<module>.<action>" with a scope, and one per
 // protected field named "<field>.<module>.field.<name>".
-func parsePermissionsForm(form map[string][]string, field string) (Permissions, *Msg) {
+func parsePermissionsForm(form map[string][]string, field string, set *moduleSet) (Permissions, *Msg) {
 	p := Permissions{Grants: map[string]map[string]string{}, Fields: map[string]map[string]string{}}
 	prefix := field + "."
 	for _, key := range sortedKeys(form) {
@@ -184,7 +187,7 @@ func parsePermissionsForm(form map[string][]string, field string) (Permissions, 
 		name, isField := strings.CutPrefix(item, "field.")
 		p.set(mod, name, val, isField)
 	}
-	return p.normalise()
+	return p.normalise(set)
 }
 
 // set puts one entry in p: a field's protection when field is set, else
@@ -205,12 +208,14 @@ func (p *Permissions) set(mod, name, value string, field bool) {
 
 // perms is a user's effective rights, merged from their roles.
 type perms struct {
+	set *moduleSet // the declarations the roles were read with
+
 	scopes map[string][numActions]Scope // module → scope per action
 	fields map[string]map[string]Access // module → protected field → protection
 }
 
 // loadPerms reads and merges the live roles of a user.
-func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
+func loadPerms(ctx context.Context, q querier, userID int64, set *moduleSet) (*perms, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT r.id, rp.module, rp.item, rp.value
 		FROM users_roles ur
@@ -220,7 +225,7 @@ func loadPerms(ctx context.Context, q querier, userID int64) (*perms, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read roles of user %d: %w", userID, err)
 	}
-	p := &perms{scopes: map[string][numActions]Scope{}, fields: map[string]map[string]Access{}}
+	p := &perms{set: set, scopes: map[string][numActions]Scope{}, fields: map[string]map[string]Access{}}
 	// A field stays protected only if every role that reads its module
 	// protects it; a role that does not read the module leaves nothing of
 	// it open (nor does its protection count).
@@ -332,7 +337,7 @@ func (a *Actor) hidesSearchable() bool {
 		return false
 	}
 	for mod, fields := range a.perms.fields {
-		m, ok := ModuleByKey(mod)
+		m, ok := a.perms.set.lookup(mod)
 		if !ok {
 			continue
 		}
@@ -440,6 +445,7 @@ func checkOwner(ctx context.Context, q querier, a *Actor, m *Module, action stri
 // Assignees are the active users the actor may make owners of m's records
 // for an action (create or edit), in name order.
 func (s *Store) Assignees(ctx context.Context, a *Actor, m *Module, action string) ([]User, error) {
+	m = s.mod(m)
 	sc := a.Scope(m, action)
 	if sc == ScopeNone {
 		return nil, ErrForbidden
@@ -506,10 +512,15 @@ type FieldProtection struct {
 	Access string // "", readonly, hidden
 }
 
-// Matrix lays a role's permissions out for the role form.
-func (p Permissions) Matrix() []PermissionRow {
+// Matrix lays a role's permissions out for the role form, over the
+// registry's modules.
+func (p Permissions) Matrix() []PermissionRow { return p.MatrixOf(RoleModules()) }
+
+// MatrixOf lays a role's permissions out over the given modules: a
+// store's, whose custom fields may be protected too.
+func (p Permissions) MatrixOf(mods []*Module) []PermissionRow {
 	var out []PermissionRow
-	for _, m := range RoleModules() {
+	for _, m := range mods {
 		row := PermissionRow{Module: m, Scopes: make([]string, len(Actions))}
 		for i, act := range Actions {
 			row.Scopes[i] = "none"
@@ -546,7 +557,7 @@ func writePermissions(ctx context.Context, tx querier, table string, id int64, p
 
 // readPermissions fills the permissions of the roles in byID (whose ids
 // are args, for the IN list in).
-func readPermissions(ctx context.Context, q querier, table, in string, args []any, byID map[int64]*Record, field string) error {
+func readPermissions(ctx context.Context, q querier, table, in string, args []any, byID map[int64]*Record, field string, set *moduleSet) error {
 	rows, err := q.QueryContext(ctx, "SELECT record_id, module, item, value FROM "+table+" WHERE record_id IN "+in, args...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", table, err)
@@ -575,7 +586,7 @@ func readPermissions(ctx context.Context, q querier, table, in string, args []an
 		if raw[id] != nil {
 			// What an older or newer version wrote and this one does not
 			// know is left out rather than failing the page.
-			p = lenientNormalise(*raw[id])
+			p = lenientNormalise(*raw[id], set)
 		}
 		r.Values[field] = p
 	}
@@ -584,22 +595,22 @@ func readPermissions(ctx context.Context, q querier, table, in string, args []an
 
 // lenientNormalise is normalise that drops unknown names instead of
 // refusing them: for reading what is stored.
-func lenientNormalise(p Permissions) Permissions {
+func lenientNormalise(p Permissions, set *moduleSet) Permissions {
 	for mod, acts := range p.Grants {
 		for act, sc := range acts {
-			if _, msg := (Permissions{Grants: map[string]map[string]string{mod: {act: sc}}}).normalise(); msg != nil {
+			if _, msg := (Permissions{Grants: map[string]map[string]string{mod: {act: sc}}}).normalise(set); msg != nil {
 				delete(acts, act)
 			}
 		}
 	}
 	for mod, fields := range p.Fields {
 		for name, acc := range fields {
-			if _, msg := (Permissions{Fields: map[string]map[string]string{mod: {name: acc}}}).normalise(); msg != nil {
+			if _, msg := (Permissions{Fields: map[string]map[string]string{mod: {name: acc}}}).normalise(set); msg != nil {
 				delete(fields, name)
 			}
 		}
 	}
-	n, _ := p.normalise()
+	n, _ := p.normalise(set)
 	return n
 }
 
@@ -625,6 +636,7 @@ func requireScope(ctx context.Context, q querier, a *Actor, m *Module, action st
 // live record: what a page asks before showing the button. The store
 // refuses the action itself anyway.
 func (s *Store) Allowed(ctx context.Context, a *Actor, m *Module, action string, id int64) (bool, error) {
+	m = s.mod(m)
 	if a.Scope(m, action) == ScopeNone || (action == ActDelete && m.NoDelete) {
 		return false, nil
 	}

@@ -30,7 +30,7 @@ func permissionsForm(p Permissions, field string) url.Values {
 // protections of protectable fields.
 func checkNormalPermissions(t *testing.T, p Permissions) {
 	t.Helper()
-	again, msg := p.normalise()
+	again, msg := p.normalise(nil)
 	if msg != nil {
 		t.Fatalf("accepted %+v, which does not normalise: %s %v", p, msg.Key, msg.Args)
 	}
@@ -122,7 +122,7 @@ func FuzzParsePermissionsForm(f *testing.F) {
 		if err != nil && len(form) == 0 {
 			return
 		}
-		p, msg := parsePermissionsForm(form, "permissions")
+		p, msg := parsePermissionsForm(form, "permissions", nil)
 		if msg != nil {
 			if !strings.HasPrefix(msg.Key, "error.perm_") {
 				t.Fatalf("refused with %q", msg.Key)
@@ -133,7 +133,7 @@ func FuzzParsePermissionsForm(f *testing.F) {
 			return
 		}
 		checkNormalPermissions(t, p)
-		again, msg := parsePermissionsForm(permissionsForm(p, "permissions"), "permissions")
+		again, msg := parsePermissionsForm(permissionsForm(p, "permissions"), "permissions", nil)
 		if msg != nil {
 			t.Fatalf("the form of %+v is refused: %s %v", p, msg.Key, msg.Args)
 		}
@@ -196,7 +196,7 @@ func FuzzPermissionsJSON(f *testing.F) {
 		if errs.Err() != nil || !reflect.DeepEqual(again["permissions"], p) {
 			t.Fatalf("%+v comes back from its JSON %s as %+v (%v)", p, b, again["permissions"], errs)
 		}
-		form, msg := parsePermissionsForm(permissionsForm(p, "permissions"), "permissions")
+		form, msg := parsePermissionsForm(permissionsForm(p, "permissions"), "permissions", nil)
 		if msg != nil || !reflect.DeepEqual(form, p) {
 			t.Fatalf("%+v comes back from its form as %+v (%v)", p, form, msg)
 		}

@@ -451,7 +451,7 @@ func (c *permCase) checkRead(t *testing.T) {
 	}
 	var hits []int64
 	for _, g := range groups {
-		if g.Module == m {
+		if g.Module.Key == m.Key {
 			hits = ids(g.Hits)
 		}
 	}
@@ -1306,7 +1306,7 @@ func TestAssignmentNotifies(t *testing.T) {
 		t.Fatalf("notifications: %v, %v", list, err)
 	}
 	n := list[0]
-	if n.Kind != "assigned" || n.Module != Customers || n.RecordID != r.ID || n.Title != "Atanan Müşteri" || n.By != "Atayan Kişi" || n.Read {
+	if n.Kind != "assigned" || n.Module.Key != Customers.Key || n.RecordID != r.ID || n.Title != "Atanan Müşteri" || n.By != "Atayan Kişi" || n.Read {
 		t.Errorf("notification: %+v", n)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -26,6 +27,12 @@ type Store struct {
 	reader *sql.DB
 	reads  *readStmts   // prepared statements on reader
 	writes *groupWriter // group commit on writer
+
+	// mods is the snapshot of the modules with this database's custom
+	// fields, replaced whole when an administrator adds or removes one;
+	// fieldsMu keeps two such changes from interleaving.
+	mods     atomic.Pointer[moduleSet]
+	fieldsMu sync.Mutex
 
 	stopMaintenance context.CancelFunc
 	maintenanceDone chan struct{}
@@ -98,6 +105,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path, writer: writer, reader: reader,
 		reads:  &readStmts{db: reader, m: map[string]*sql.Stmt{}},
 		writes: newGroupWriter(writer)}
+	if err := s.loadModules(ctx, writer); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.rebuildSearch(ctx); err != nil {
 		s.Close()
 		return nil, err

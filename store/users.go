@@ -62,7 +62,7 @@ func userColumnsOf(alias string) string {
 
 // withPerms reads the user's merged role rights into u.
 func (s *Store) withPerms(ctx context.Context, u *User) (*User, error) {
-	p, err := loadPerms(ctx, s.reads, u.ID)
+	p, err := loadPerms(ctx, s.reads, u.ID, s.mods.Load())
 	if err != nil {
 		return nil, err
 	}

@@ -110,12 +110,15 @@ func (f *Field) parseText(s string) (any, *Msg) {
 		}
 		return n, nil
 	case Choice:
-		for _, c := range f.Choices {
-			if c == s {
-				return s, nil
-			}
+		// A custom field's choice may also be named by its label, as an
+		// export writes it, so that a file exported comes back in.
+		if v, ok := f.choiceValue(s); ok {
+			return v, nil
 		}
 		return bad("error.choice")
+	case MultiChoice:
+		// Spreadsheets separate the items with ";" (Turkish Excel) or ",".
+		return f.parseMulti(strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }))
 	case Province:
 		p, ok := tr.ProvinceByName(s)
 		if !ok {
@@ -149,7 +152,7 @@ func (f *Field) parseText(s string) (any, *Msg) {
 		if err := json.Unmarshal([]byte(s), &p); err != nil {
 			return bad("error.json_type", "permissions object")
 		}
-		n, msg := p.normalise()
+		n, msg := p.normalise(f.set)
 		if msg != nil {
 			return nil, msg
 		}
@@ -266,9 +269,11 @@ func (m *Module) ParseForm(form url.Values) (Values, *ValidationError) {
 			val, msg = parsePhones(form[f.Name+"_label"], form[f.Name+"_number"])
 		case RefList:
 			val, msg = parseIDs(form[f.Name])
+		case MultiChoice:
+			val, msg = f.parseMulti(form[f.Name]) // one checkbox per choice
 		case Grants:
 			var p Permissions
-			p, msg = parsePermissionsForm(form, f.Name)
+			p, msg = parsePermissionsForm(form, f.Name, f.set)
 			val = p
 		default:
 			val, msg = f.parseText(form.Get(f.Name))
@@ -347,11 +352,23 @@ func (f *Field) parseJSON(raw json.RawMessage) (any, *Msg) {
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return nil, &Msg{Key: "error.json_type", Args: []any{`{"grants": {module: {action: scope}}, "fields": {module: {field: access}}}`}}
 		}
-		n, msg := p.normalise()
+		n, msg := p.normalise(f.set)
 		if msg != nil {
 			return nil, msg
 		}
 		return n, nil
+	case MultiChoice:
+		var list []string
+		if err := json.Unmarshal(raw, &list); err != nil {
+			// A string of items ("Bakım; Sigorta") is taken too, as a
+			// spreadsheet cell holds them.
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				return f.parseText(s)
+			}
+			return nil, &Msg{Key: "error.json_type", Args: []any{"array of strings"}}
+		}
+		return f.parseMulti(list)
 	case Bool:
 		var b bool
 		if err := json.Unmarshal(raw, &b); err != nil {
@@ -517,7 +534,7 @@ func (f *Field) recheck(v Values) *Msg {
 		if f.Kind != Grants {
 			return &Msg{Key: "error.json_type", Args: []any{string(f.Kind)}}
 		}
-		val, msg := x.normalise()
+		val, msg := x.normalise(f.set)
 		if msg == nil {
 			v[f.Name] = val
 		}

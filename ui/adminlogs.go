@@ -25,6 +25,7 @@ var auditActions = []string{store.ActionCreate, store.ActionUpdate, store.Action
 	store.ActionRestore, store.ActionPurge, store.ActionLink, store.ActionUnlink,
 	store.ActionRead, store.ActionExport, store.ActionImport, store.ActionMerge,
 	"invite", // written by store/invites.go, which has no constant for it
+	store.ActionFieldAdd, store.ActionFieldRemove,
 }
 
 // logFilters are the filters the log pages share, as typed.
@@ -91,17 +92,17 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	d.Entries = auditRows(l, page.Entries)
+	d.Entries = auditRows(l, s.store.Module, page.Entries)
 	d.pager(r, aq.Before, page.Next)
 	s.render(w, r, http.StatusOK, "audit", s.newPage(r, "audit.title", d))
 }
 
 // auditRows formats trail entries the way a record's history shows them,
 // with the record each is about.
-func auditRows(l *i18n.Locale, entries []store.AuditLogEntry) []auditRow {
+func auditRows(l *i18n.Locale, module func(string) (*store.Module, bool), entries []store.AuditLogEntry) []auditRow {
 	rows := make([]auditRow, 0, len(entries))
 	for _, e := range entries {
-		m, declared := store.ModuleByKey(e.Module)
+		m, declared := module(e.Module)
 		row := auditRow{Module: e.Module}
 		if e.RecordID > 0 { // 0: an entry about the module as a whole
 			row.Record = "#" + strconv.FormatInt(e.RecordID, 10)

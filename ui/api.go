@@ -172,7 +172,7 @@ func (s *Server) apiAuth(cop *http.CrossOriginProtection, next http.Handler) htt
 
 // apiCollection serves /api/v1/{module}: the list and create.
 func (s *Server) apiCollection(w http.ResponseWriter, r *http.Request) {
-	m, ok := store.ModuleByKey(mux.Vars(r)["module"])
+	m, ok := s.store.Module(mux.Vars(r)["module"])
 	if !ok {
 		s.apiError(w, r, http.StatusNotFound, "api.unknown_module")
 		return
@@ -189,7 +189,7 @@ func (s *Server) apiCollection(w http.ResponseWriter, r *http.Request) {
 
 // apiItem serves /api/v1/{module}/{id}: get, update and delete.
 func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
-	m, ok := store.ModuleByKey(mux.Vars(r)["module"])
+	m, ok := s.store.Module(mux.Vars(r)["module"])
 	if !ok {
 		s.apiError(w, r, http.StatusNotFound, "api.unknown_module")
 		return
@@ -472,6 +472,12 @@ func apiValue(f *store.Field, v any) any {
 			t = []string{}
 		}
 		return t
+	case store.MultiChoice:
+		c := store.MultiValues(v)
+		if c == nil {
+			c = []string{}
+		}
+		return c
 	case store.PhoneList:
 		p, _ := v.([]store.PhoneEntry)
 		if p == nil {

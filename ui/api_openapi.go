@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"kobicrm/store"
 	"kobicrm/store/tr"
@@ -18,7 +19,7 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 		s.apiMethodNotAllowed(w, r, "GET, HEAD")
 		return
 	}
-	s.apiJSON(w, http.StatusOK, oaDocument(s.apiLocale(r), s.cfg.Version))
+	s.apiJSON(w, http.StatusOK, oaDocument(s.apiLocale(r), s.cfg.Version, s.store.Modules()))
 }
 
 type oaMap = map[string]any
@@ -62,7 +63,7 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 	// A field required for every record is never empty; one required only
 	// for its group (a person's first name) is empty on the other group.
 	required := f.Required && f.Group == ""
-	sc := oaMap{"title": l.T(m.LabelKey(f))}
+	sc := oaMap{"title": fieldLabel(l, m, f)}
 	desc := ""
 	switch f.Kind {
 	case store.Text:
@@ -107,6 +108,14 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 		}
 	case store.Choice:
 		sc["type"], sc["enum"] = "string", oaEnum(f.Choices, required)
+		desc = oaChoiceLabels(l, m, f)
+	case store.MultiChoice:
+		sc["type"], sc["uniqueItems"] = "array", true
+		sc["items"] = oaMap{"type": "string", "enum": f.Choices}
+		if required {
+			sc["minItems"] = 1
+		}
+		desc = "Some of the choices; a string of them separated by \";\" or \",\" is accepted on input, by value or label." + " " + oaChoiceLabels(l, m, f)
 	case store.Province:
 		names := make([]string, 0, len(tr.Provinces))
 		for _, p := range tr.Provinces {
@@ -152,6 +161,9 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 	if f.Sensitive {
 		desc += " Personal data (KVKK)."
 	}
+	if f.Custom {
+		desc += " A custom field, added by an administrator."
+	}
 	if desc != "" {
 		if desc[0] == ' ' {
 			desc = desc[1:]
@@ -159,6 +171,18 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 		sc["description"] = desc
 	}
 	return sc
+}
+
+// oaChoiceLabels names a custom field's choices, as people read them.
+func oaChoiceLabels(l *i18n.Locale, m *store.Module, f *store.Field) string {
+	if !f.Custom {
+		return ""
+	}
+	var parts []string
+	for _, c := range f.Choices {
+		parts = append(parts, c+" = "+choiceLabel(l, m, f, c))
+	}
+	return "Choices: " + strings.Join(parts, ", ") + "."
 }
 
 func oaEnum(values []string, required bool) []string {
@@ -235,8 +259,12 @@ func oaFilterSchema(f *store.Field) oaMap {
 		return oaMap{"type": "integer", "format": "int64"}
 	case store.Bool:
 		return oaMap{"type": "string", "enum": []string{"1", "0", "true", "false"}}
-	case store.Choice:
+	case store.Choice, store.MultiChoice:
 		return oaMap{"type": "string", "enum": f.Choices}
+	case store.Money:
+		return oaMap{"type": "string", "description": "An amount as people write it (1.234,56)."}
+	case store.Date:
+		return oaMap{"type": "string", "description": "A day, or a range from..to with either end open (2026-01-01..2026-01-31)."}
 	}
 	return oaMap{"type": "string"}
 }
@@ -249,7 +277,7 @@ func oaErrorResponse(description string) oaMap {
 }
 
 // oaDocument describes the API of every declared module.
-func oaDocument(l *i18n.Locale, version string) oaMap {
+func oaDocument(l *i18n.Locale, version string, mods []*store.Module) oaMap {
 	schemas := oaMap{
 		"Error": oaMap{
 			"type":     "object",
@@ -289,7 +317,7 @@ func oaDocument(l *i18n.Locale, version string) oaMap {
 		},
 	}
 	idParam := oaMap{"name": "id", "in": "path", "required": true, "schema": oaMap{"type": "integer", "format": "int64", "minimum": 1}}
-	for _, m := range store.Modules() {
+	for _, m := range mods {
 		record, patch := oaModuleSchemas(l, m)
 		schemas[m.Key] = record
 		schemas[m.Key+"_patch"] = patch
@@ -316,8 +344,11 @@ func oaDocument(l *i18n.Locale, version string) oaMap {
 		}
 		for _, f := range m.FilterFields() {
 			desc := "Only records whose " + f.Name + " is this."
-			if f.Kind == store.Tags {
+			switch f.Kind {
+			case store.Tags:
 				desc = "Only records with this tag."
+			case store.MultiChoice:
+				desc = "Only records whose " + f.Name + " includes this choice."
 			}
 			params = append(params, oaMap{"name": f.Name, "in": "query", "description": desc, "schema": oaFilterSchema(f)})
 		}

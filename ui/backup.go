@@ -11,10 +11,16 @@ import (
 type backupData struct {
 	DBPath string
 	Now    time.Time
+	Safety []option // copies written before custom fields were removed
 }
 
 func (s *Server) backupPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "backup", s.newPage(r, "backup.title", backupData{DBPath: s.store.Path(), Now: time.Now()}))
+	safety, err := s.safetyBackups(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "backup", s.newPage(r, "backup.title", backupData{DBPath: s.store.Path(), Now: time.Now(), Safety: safety}))
 }
 
 // backupDownload makes a consistent online copy and sends it to the

@@ -51,13 +51,13 @@ type customer360 struct {
 }
 
 func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.loadRecord(w, r, store.Customers)
+	m := s.module(store.Customers)
+	rec, ok := s.loadRecord(w, r, m)
 	if !ok {
 		return
 	}
 	st := state(r)
 	l := st.locale
-	m := store.Customers
 	field := func(name string) *store.Field { f, _ := m.Field(name); return f }
 	d := &customer360{
 		Record: rec, Kind: l.T(m.ChoiceKey(field("kind"), rec.Values.Str("kind"))),

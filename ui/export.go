@@ -41,10 +41,13 @@ func exportFields(a *store.Actor, m *store.Module) []*store.Field {
 // ExportFile writes the records of q to w in format (csv or xlsx) and
 // returns how many it wrote.
 func ExportFile(ctx context.Context, st *store.Store, a *store.Actor, l *i18n.Locale, m *store.Module, q store.ListQuery, format string, w io.Writer) (int, error) {
+	if c, ok := st.Module(m.Key); ok {
+		m = c // the database's declaration, with its custom fields
+	}
 	fields := exportFields(a, m)
 	cols := []sheet.Column{{Name: l.T("export.id"), Numeric: true}}
 	for _, f := range fields {
-		cols = append(cols, sheet.Column{Name: l.T(m.LabelKey(f)), Numeric: f.Kind == store.Int || f.Kind == store.Money, Date: f.Kind == store.Date})
+		cols = append(cols, sheet.Column{Name: fieldLabel(l, m, f), Numeric: f.Kind == store.Int || f.Kind == store.Money, Date: f.Kind == store.Date})
 	}
 	cols = append(cols, sheet.Column{Name: l.T("field.created_at"), Date: true})
 	var out sheet.RowWriter
@@ -97,9 +100,13 @@ func exportText(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Record
 		return r.Refs[f.Name]
 	case store.Choice:
 		if s, _ := v.(string); s != "" {
-			return l.T(m.ChoiceKey(f, s))
+			return choiceLabel(l, m, f, s)
 		}
 		return ""
+	case store.MultiChoice:
+		// "; " as Turkish Excel separates lists; the importer takes the
+		// labels back in either language.
+		return strings.Join(multiChoiceLabels(l, m, f, v), "; ")
 	case store.Phone:
 		s, _ := v.(string)
 		return tr.FormatPhone(s)
@@ -129,7 +136,7 @@ func exportText(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Record
 func (s *Server) listExport(spec *listSpec) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
-		m := spec.Module
+		m := s.module(spec.Module)
 		if !st.actor.Can(m, store.ActExport) {
 			s.storeError(w, r, store.ErrForbidden)
 			return
@@ -148,7 +155,7 @@ func (s *Server) listExport(spec *listSpec) http.HandlerFunc {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		// Once the first bytes are out a failure can only cut the file short;
 		// the log says why.
-		if _, err := ExportFile(r.Context(), s.store, st.actor, st.locale, m, listQuery(spec, r.URL.Query()), format, w); err != nil {
+		if _, err := ExportFile(r.Context(), s.store, st.actor, st.locale, m, listQuery(spec, m, r.URL.Query()), format, w); err != nil {
 			s.log.Error("export", "list", spec.Key, "err", err)
 		}
 	}

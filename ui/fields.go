@@ -70,7 +70,7 @@ func inputFor(k store.Kind) string {
 		return "ref"
 	case store.Bool:
 		return "checkbox"
-	case store.RefList:
+	case store.RefList, store.MultiChoice:
 		return "checks"
 	case store.Grants:
 		return "grants"
@@ -104,13 +104,18 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 			continue
 		}
 		ff := formField{
-			Name: f.Name, Label: l.T(m.LabelKey(f)), Input: inputFor(f.Kind),
+			Name: f.Name, Label: fieldLabel(l, m, f), Input: inputFor(f.Kind),
 			Value: inputValue(f, v[f.Name]), Required: f.Required, Error: errs[f.Name], Group: f.Group,
 			Disabled: acc == store.AccessReadOnly,
 		}
 		switch f.Kind {
 		case store.Choice:
 			ff.Options = choiceOptions(l, m, f, v.Str(f.Name), !f.Required)
+		case store.MultiChoice:
+			chosen := store.MultiValues(v[f.Name])
+			for _, c := range f.Choices {
+				ff.Options = append(ff.Options, option{Value: c, Label: choiceLabel(l, m, f, c), Selected: slices.Contains(chosen, c)})
+			}
 		case store.Province:
 			ff.Options = provinceOptions(v.Str(f.Name))
 		case store.PhoneList:
@@ -145,7 +150,7 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 			}
 		case store.Grants:
 			p, _ := v[f.Name].(store.Permissions)
-			ff.Matrix = grantsHTML(l, f.Name, p, true)
+			ff.Matrix = grantsHTML(l, m, f.Name, p, true)
 		case store.Tags:
 			ff.Hint = l.T("form.tags_hint")
 		}
@@ -180,7 +185,7 @@ func choiceOptions(l *i18n.Locale, m *store.Module, f *store.Field, selected str
 		out = append(out, option{Value: "", Label: "—", Selected: selected == ""})
 	}
 	for _, c := range f.Choices {
-		out = append(out, option{Value: c, Label: l.T(m.ChoiceKey(f, c)), Selected: c == selected})
+		out = append(out, option{Value: c, Label: choiceLabel(l, m, f, c), Selected: c == selected})
 	}
 	return out
 }
@@ -297,7 +302,9 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		if s == "" {
 			return cell{}
 		}
-		return cell{Text: l.T(m.ChoiceKey(f, s))}
+		return cell{Text: choiceLabel(l, m, f, s)}
+	case store.MultiChoice:
+		return cell{Chips: multiChoiceLabels(l, m, f, v)}
 	case store.Money:
 		if n, ok := v.(int64); ok {
 			return cell{Text: l.Money(n)}
@@ -326,7 +333,7 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		return cell{Chips: strings.Split(r.Refs[f.Name], ", ")}
 	case store.Grants:
 		p, _ := v.(store.Permissions)
-		return cell{HTML: grantsHTML(l, f.Name, p, false)}
+		return cell{HTML: grantsHTML(l, m, f.Name, p, false)}
 	case store.Bool:
 		if b, _ := v.(bool); b {
 			return cell{Text: l.T("value.yes")}
@@ -382,7 +389,7 @@ func details(l *i18n.Locale, m *store.Module, r *store.Record, skip ...string) [
 		if c.Text == "" && c.URL == "" && len(c.Chips) == 0 && c.HTML == "" {
 			continue
 		}
-		out = append(out, detail{Label: l.T(m.LabelKey(f)), Cell: c})
+		out = append(out, detail{Label: fieldLabel(l, m, f), Cell: c})
 	}
 	return out
 }
@@ -396,12 +403,13 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// grantsHTML renders a role's permissions as a table: a row per module,
+// grantsHTML renders a role's permissions (a field of roles module m) as
+// a table over m's database's modules: a row per module,
 // a column per action, and a line per protected field. As a form (edit
 // set) each cell is a select named "<field>.<module>.<action>" or
 // "<field>.<module>.field.<name>", which the store's role-form parser
 // reads; otherwise the cells are the scopes' names.
-func grantsHTML(l *i18n.Locale, field string, p store.Permissions, edit bool) template.HTML {
+func grantsHTML(l *i18n.Locale, m *store.Module, field string, p store.Permissions, edit bool) template.HTML {
 	var b strings.Builder
 	esc := html.EscapeString
 	b.WriteString(`<div class="scroll"><table class="grants"><thead><tr><th scope="col">`)
@@ -411,7 +419,7 @@ func grantsHTML(l *i18n.Locale, field string, p store.Permissions, edit bool) te
 		b.WriteString(`<th scope="col">` + esc(l.T("roles.action."+act)) + `</th>`)
 	}
 	b.WriteString(`</tr></thead><tbody>`)
-	for _, row := range p.Matrix() {
+	for _, row := range p.MatrixOf(m.RoleModules()) {
 		b.WriteString(`<tr><th scope="row">` + esc(l.T(row.Module.Label)) + `</th>`)
 		for i, act := range store.Actions {
 			b.WriteString(`<td>`)
@@ -431,7 +439,7 @@ func grantsHTML(l *i18n.Locale, field string, p store.Permissions, edit bool) te
 		}
 		b.WriteString(`</tr>`)
 		for _, fp := range row.Fields {
-			label := l.T(row.Module.LabelKey(fp.Field))
+			label := fieldLabel(l, row.Module, fp.Field)
 			b.WriteString(`<tr class="fieldrow"><td>` + esc(label) + `</td><td colspan="` + strconv.Itoa(len(store.Actions)) + `">`)
 			if edit {
 				name := field + "." + row.Module.Key + ".field." + fp.Field.Name

@@ -79,7 +79,10 @@ func rawHistoryValue(v any) string {
 // labels of their own.
 func historyLabel(l *i18n.Locale, m *store.Module, field string) string {
 	if f, ok := m.Field(field); ok {
-		return l.T(m.LabelKey(f))
+		return fieldLabel(l, m, f)
+	}
+	if strings.HasPrefix(field, "cf_") {
+		return field // a custom field removed since, or the entry of its adding or removal
 	}
 	return l.T("history.field." + field)
 }
@@ -101,7 +104,9 @@ func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
 		}
 		switch f.Kind {
 		case store.Choice:
-			return l.T(m.ChoiceKey(f, x))
+			return choiceLabel(l, m, f, x)
+		case store.MultiChoice:
+			return strings.Join(multiChoiceLabels(l, m, f, x), ", ")
 		case store.Phone:
 			return tr.FormatPhone(x)
 		case store.Date:

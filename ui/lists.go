@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,9 @@ type filterInput struct {
 	Label   string
 	Options template.HTML // "": a free text input
 	Value   string
+	// Range: two date inputs, <name>_from and <name>_to (a custom date).
+	Range    bool
+	From, To string
 }
 
 type columnChoice struct {
@@ -105,17 +109,22 @@ type listData struct {
 	Error       string
 }
 
-// listQuery reads a list's URL query into a store query, the way both the
+// listQuery reads a list's URL query into a store query for m (the
+// store's current declaration of the spec's module), the way both the
 // page and its saved views write it.
-func listQuery(spec *listSpec, q url.Values) store.ListQuery {
+func listQuery(spec *listSpec, m *store.Module, q url.Values) store.ListQuery {
 	lq := store.ListQuery{
 		Search: strings.TrimSpace(q.Get("q")), Filters: map[string]string{},
 		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
 		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Cursor: q.Get("cursor"), Limit: 50,
 	}
-	for _, f := range spec.Module.FilterFields() {
+	for _, f := range m.FilterFields() {
 		if v := q.Get(f.Name); v != "" {
 			lq.Filters[f.Name] = v
+		}
+		// A date field filters by a range of days, "from..to" to the store.
+		if from, to := q.Get(f.Name+"_from"), q.Get(f.Name+"_to"); f.Kind == store.Date && (from != "" || to != "") {
+			lq.Filters[f.Name] = from + ".." + to
 		}
 	}
 	for k, v := range spec.Fixed {
@@ -127,21 +136,22 @@ func listQuery(spec *listSpec, q url.Values) store.ListQuery {
 func (s *Server) list(spec *listSpec) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		m := s.module(spec.Module)
 		q := r.URL.Query()
-		lq := listQuery(spec, q)
-		chosen, err := s.listColumns(r, spec)
+		lq := listQuery(spec, m, q)
+		chosen, err := s.listColumns(r, spec, m)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 		lq.Fields = chosen
-		page, err := s.store.List(r.Context(), st.actor, spec.Module, lq)
+		page, err := s.store.List(r.Context(), st.actor, m, lq)
 		status := http.StatusOK
 		if errors.Is(err, store.ErrBadQuery) {
 			// A hand-edited or outdated link: show the list unfiltered with a
 			// note instead of an error page.
 			status = http.StatusBadRequest
-			page, err = s.store.List(r.Context(), st.actor, spec.Module, store.ListQuery{Filters: spec.Fixed, Limit: 50, Fields: chosen})
+			page, err = s.store.List(r.Context(), st.actor, m, store.ListQuery{Filters: spec.Fixed, Limit: 50, Fields: chosen})
 			if err == nil {
 				page.Next = ""
 			}
@@ -150,7 +160,7 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		data, err := s.listData(r, spec, q, lq, page, chosen)
+		data, err := s.listData(r, spec, m, q, lq, page, chosen)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -164,14 +174,13 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 
 // listColumns are the columns the person chose for the list, or its
 // default, the title first.
-func (s *Server) listColumns(r *http.Request, spec *listSpec) ([]string, error) {
-	m := spec.Module
+func (s *Server) listColumns(r *http.Request, spec *listSpec, m *store.Module) ([]string, error) {
 	chosen, err := s.store.ListColumns(r.Context(), state(r).actor, m, spec.Key)
 	if err != nil {
 		return nil, err
 	}
 	if len(chosen) == 0 {
-		chosen = defaultColumns(spec)
+		chosen = defaultColumns(spec, m)
 	}
 	if len(chosen) == 0 || chosen[0] != m.TitleField {
 		chosen = append([]string{m.TitleField}, without(chosen, m.TitleField)...)
@@ -179,10 +188,9 @@ func (s *Server) listColumns(r *http.Request, spec *listSpec) ([]string, error) 
 	return chosen, nil
 }
 
-func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq store.ListQuery, page *store.Page, chosen []string) (*listData, error) {
+func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q url.Values, lq store.ListQuery, page *store.Page, chosen []string) (*listData, error) {
 	st := state(r)
 	l := st.locale
-	m := spec.Module
 	users, err := s.userOptions(r)
 	if err != nil {
 		return nil, err
@@ -245,14 +253,16 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 		if _, fixed := spec.Fixed[f.Name]; fixed {
 			continue
 		}
-		fi := filterInput{Name: f.Name, Label: l.T(m.LabelKey(f)), Value: q.Get(f.Name)}
+		fi := filterInput{Name: f.Name, Label: fieldLabel(l, m, f), Value: q.Get(f.Name)}
 		switch f.Kind {
-		case store.Choice:
+		case store.Date:
+			fi.Range, fi.From, fi.To = true, q.Get(f.Name+"_from"), q.Get(f.Name+"_to")
+		case store.Choice, store.MultiChoice:
 			fi.Options = optionsHTML(choiceOptions(l, m, f, fi.Value, true))
 		case store.Province:
 			fi.Options = optionsHTML(provinceOptions(fi.Value))
 		case store.Ref, store.RefList:
-			switch target, _ := store.ModuleByKey(f.Ref); {
+			switch target, _ := s.store.Module(f.Ref); {
 			case f.Ref == "users":
 				fi.Options = optionsHTML(selectOptions(users, fi.Value, true))
 			case target != nil && target.AdminOnly:
@@ -288,12 +298,19 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	return d, nil
 }
 
-func defaultColumns(spec *listSpec) []string {
+func defaultColumns(spec *listSpec, m *store.Module) []string {
 	if len(spec.Columns) > 0 {
-		return spec.Columns
+		// A named list's own columns, and the custom fields marked for lists.
+		out := spec.Columns
+		for _, f := range m.ListFields() {
+			if f.Custom {
+				out = append(slices.Clone(out), f.Name)
+			}
+		}
+		return out
 	}
 	var out []string
-	for _, f := range spec.Module.ListFields() {
+	for _, f := range m.ListFields() {
 		if _, fixed := spec.Fixed[f.Name]; !fixed {
 			out = append(out, f.Name)
 		}
@@ -316,7 +333,7 @@ func columnLabel(l *i18n.Locale, m *store.Module, name string) string {
 		return l.T("field.created_at")
 	}
 	f, _ := m.Field(name)
-	return l.T(m.LabelKey(f))
+	return fieldLabel(l, m, f)
 }
 
 func columnCell(l *i18n.Locale, m *store.Module, name string, r *store.Record) cell {
@@ -389,7 +406,7 @@ func (s *Server) userOptions(r *http.Request) ([]option, error) {
 func (s *Server) listColumnsSubmit(spec *listSpec) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
-		if err := s.store.SetListColumns(r.Context(), st.actor, spec.Module, spec.Key, r.PostForm["columns"]); err != nil {
+		if err := s.store.SetListColumns(r.Context(), st.actor, s.module(spec.Module), spec.Key, r.PostForm["columns"]); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

@@ -43,6 +43,7 @@ type formData struct {
 // asset's customer).
 func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		if !state(r).actor.Can(m, store.ActCreate) {
 			s.storeError(w, r, store.ErrForbidden) // no form that could never be saved
 			return
@@ -75,6 +76,7 @@ func (s *Server) recordNew(m *store.Module) http.HandlerFunc {
 
 func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		st := state(r)
 		vals, errs := m.ParseForm(r.PostForm)
 		if err := errs.Err(); err != nil {
@@ -87,7 +89,7 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 		company, _ := strconv.ParseInt(r.PostFormValue("contact_of"), 10, 64)
 		var rec *store.Record
 		var err error
-		if m == store.Customers && company > 0 {
+		if m.Key == store.Customers.Key && company > 0 {
 			rec, err = s.store.CreateContactPerson(r.Context(), st.actor, company, vals, "authorized")
 		} else {
 			rec, err = s.store.Create(r.Context(), st.actor, m, vals)
@@ -100,7 +102,7 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 			s.storeError(w, r, err)
 			return
 		}
-		if rec.Module == store.Customers && company > 0 {
+		if rec.Module.Key == store.Customers.Key && company > 0 {
 			s.addFlash(r, "ok", "contacts.added")
 			s.redirect(w, r, recordURL(m, company))
 			return
@@ -112,6 +114,7 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 
 func (s *Server) recordEdit(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		rec, ok := s.loadRecord(w, r, m)
 		if !ok {
 			return
@@ -126,6 +129,7 @@ func (s *Server) recordEdit(m *store.Module) http.HandlerFunc {
 
 func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		id, ok := pathID(r)
 		if !ok {
 			s.notFound(w, r)
@@ -202,7 +206,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 			continue
 		}
 		if rid, ok := vals.Int(f.Name); ok {
-			target, _ := store.ModuleByKey(f.Ref)
+			target, _ := s.store.Module(f.Ref)
 			if rec, err := s.store.Get(r.Context(), st.actor, target, rid); err == nil {
 				refs[f.Name] = rec.Title()
 			}
@@ -280,7 +284,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 				}
 			}
 		}
-		if c := raw.Get("contact_of"); c != "" && m == store.Customers && id == 0 {
+		if c := raw.Get("contact_of"); c != "" && m.Key == store.Customers.Key && id == 0 {
 			d.Hidden = append(d.Hidden, option{Value: c, Label: "contact_of"})
 		}
 	}
@@ -333,7 +337,7 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 	}
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		target, ok := store.ModuleByKey(f.Ref)
+		target, ok := s.store.Module(f.Ref)
 		if (f.Kind != store.Ref && f.Kind != store.RefList) || f.Ref == "users" || !ok || !target.AdminOnly {
 			continue
 		}
@@ -421,6 +425,7 @@ func (s *Server) recordRights(r *http.Request, m *store.Module, id int64) (recor
 // recordShow is the generic record page.
 func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		rec, ok := s.loadRecord(w, r, m)
 		if !ok {
 			return
@@ -432,7 +437,7 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		if m == store.Users {
+		if m.Key == store.Users.Key {
 			d.Actions = userActions(rec)
 		}
 		if d.History, err = s.history(r, m, rec.ID); err != nil {
@@ -476,6 +481,7 @@ func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, heading, body
 
 func (s *Server) recordDelete(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		rec, ok := s.loadRecord(w, r, m)
 		if !ok {
 			return
@@ -498,6 +504,7 @@ func (s *Server) bulk(spec *listSpec) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		l := st.locale
+		m := s.module(spec.Module)
 		back := "/" + spec.Key + "?" + r.PostFormValue("query")
 		var ids []int64
 		for _, v := range r.PostForm["ids"] {
@@ -519,7 +526,7 @@ func (s *Server) bulk(spec *listSpec) http.HandlerFunc {
 				s.redirect(w, r, back)
 				return
 			}
-			err = s.store.BulkUpdate(r.Context(), st.actor, spec.Module, ids, store.Values{"owner_id": owner})
+			err = s.store.BulkUpdate(r.Context(), st.actor, m, ids, store.Values{"owner_id": owner})
 		case "tag":
 			tag := strings.TrimSpace(r.PostFormValue("tag"))
 			if tag == "" {
@@ -527,12 +534,12 @@ func (s *Server) bulk(spec *listSpec) http.HandlerFunc {
 				s.redirect(w, r, back)
 				return
 			}
-			err = s.store.BulkAddTag(r.Context(), st.actor, spec.Module, ids, "tags", tag)
+			err = s.store.BulkAddTag(r.Context(), st.actor, m, ids, "tags", tag)
 		case "delete":
 			if !s.confirmed(w, r, l.T("bulk.delete_heading", len(ids)), l.T("delete.body"), back) {
 				return
 			}
-			err = s.store.Delete(r.Context(), st.actor, spec.Module, ids...)
+			err = s.store.Delete(r.Context(), st.actor, m, ids...)
 		default:
 			s.addFlash(r, "error", "bulk.choose_action")
 			s.redirect(w, r, back)
@@ -579,7 +586,7 @@ type pickData struct {
 // (an asset to its customer): find the owner, then fill in the form.
 func (s *Server) pickParent(w http.ResponseWriter, r *http.Request, m *store.Module, f *store.Field) {
 	st := state(r)
-	parent, _ := store.ModuleByKey(f.Ref)
+	parent, _ := s.store.Module(f.Ref)
 	d := &pickData{Module: m, Parent: parent, Field: f.Name, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	if d.Query != "" {
 		page, err := s.store.List(r.Context(), st.actor, parent, store.ListQuery{Search: d.Query, Limit: 20})
@@ -617,7 +624,7 @@ func formTitle(l *i18n.Locale, m *store.Module, vals store.Values, id int64, ref
 	}
 	if m.Discriminator != "" {
 		prefix := m.Key
-		if m == store.Customers && vals.Str("stage") == "lead" {
+		if m.Key == store.Customers.Key && vals.Str("stage") == "lead" {
 			prefix = "leads"
 		}
 		return l.T(prefix + ".new_" + vals.Str(m.Discriminator))

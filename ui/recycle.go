@@ -31,7 +31,7 @@ func (s *Server) recycleBin(w http.ResponseWriter, r *http.Request) {
 	l := st.locale
 	only, cursor := r.URL.Query().Get("module"), r.URL.Query().Get("cursor")
 	var groups []binGroup
-	for _, m := range store.Modules() {
+	for _, m := range s.store.Modules() {
 		if only != "" && m.Key != only {
 			continue
 		}
@@ -61,7 +61,7 @@ func (s *Server) recycleBin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) recycleAction(w http.ResponseWriter, r *http.Request) {
-	m, ok := store.ModuleByKey(mux.Vars(r)["module"])
+	m, ok := s.store.Module(mux.Vars(r)["module"])
 	id, idOK := pathID(r)
 	if !ok || !idOK {
 		s.notFound(w, r)
