@@ -276,6 +276,7 @@ func serveCmd(args []string) error {
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "kobicrm: shutdown:", err)
 	}
+	srv.Close() // a running import stops after its current batch
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

@@ -37,6 +37,10 @@ type Server struct {
 	static  *staticFiles
 	cookies *sessions.CookieStore
 	limiter *loginLimiter
+	// vocab is each importable module's import vocabulary, built once
+	// from the catalogues.
+	vocab map[string]*store.ImportVocabulary
+	jobs  *jobs
 
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
@@ -78,6 +82,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
+	vocab := map[string]*store.ImportVocabulary{}
+	for _, m := range store.Modules() {
+		if !m.AdminOnly {
+			vocab[m.Key] = ImportVocabulary(catalog, m)
+		}
+	}
 	return &Server{
 		store:   st,
 		cfg:     cfg,
@@ -87,5 +97,15 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		static:  static,
 		cookies: cookies,
 		limiter: newLoginLimiter(),
+		vocab:   vocab,
+		jobs:    newJobs(),
 	}, nil
+}
+
+// Close stops the server's background work: a running import stops after
+// the batch it is saving (its status becomes interrupted, and what it
+// saved can be undone). Close returns once every job has; call it after
+// the HTTP server has shut down and before the store is closed.
+func (s *Server) Close() {
+	s.jobs.close()
 }
