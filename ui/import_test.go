@@ -170,7 +170,7 @@ func TestImportWizard(t *testing.T) {
 	wantStatus(t, prev, http.StatusOK)
 	wantBody(t, prev, e.tr("import.mapping_saved"), "Şükrü", e.tr("import.action.created"), e.tr("import.action.failed"),
 		"E-posta: "+e.tr("error.email"), "Soyad: "+e.tr("error.required"))
-	if !regexp.MustCompile(`<td class="wrap bad" title="[^"]*">bozuk-adres</td>`).MatchString(prev.Body) {
+	if !regexp.MustCompile(`<td class="bad" title="[^"]*">bozuk-adres</td>`).MatchString(prev.Body) {
 		t.Errorf("the bad e-mail's cell is not marked:\n%s", prev.Body)
 	}
 	if n := e.count(t, "SELECT count(*) FROM customers"); n != 0 {
