@@ -415,7 +415,7 @@ func (s *Server) renderImportMap(w http.ResponseWriter, r *http.Request, status 
 		d.Modes = append(d.Modes, modeChoice{Value: string(mode), Label: l.T("import.mode." + string(mode)),
 			Hint: l.T("import.mode_hint." + string(mode)), Checked: set.Mode == mode})
 	}
-	keys := []option{{Value: "", Label: "—"}}
+	var keys []option
 	for _, kf := range importKeyFields(m) {
 		keys = append(keys, option{Value: kf.Name, Label: targetLabel(l, m, kf.Name)})
 	}
@@ -425,7 +425,7 @@ func (s *Server) renderImportMap(w http.ResponseWriter, r *http.Request, status 
 			keys = append(keys, option{Value: store.ExternalKeyPrefix + h, Label: l.T("import.key_column", h)})
 		}
 	}
-	d.Keys = optionsHTML(selectOptions(keys[1:], set.Key, true))
+	d.Keys = optionsHTML(selectOptions(keys, set.Key, true))
 	for _, mp := range mappings {
 		d.Mappings = append(d.Mappings, option{Value: strconv.FormatInt(mp.ID, 10), Label: mp.Name, Selected: r.URL.Query().Get("mapping") == strconv.FormatInt(mp.ID, 10)})
 	}
