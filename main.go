@@ -51,6 +51,8 @@ Usage:
                                                        make an API token for the user (printed once)
   kobicrm export -module M -format csv|xlsx [-db PATH] OUT
                                                        write every record of a module to a spreadsheet
+  kobicrm import -module customers [-update-by tckn|vkn|email|phone|COLUMN] [-db PATH] FILE
+                                                       bring a CSV or .xlsx file's rows into a module
   kobicrm version                                      print the version
   kobicrm help                                         print this help
 
@@ -104,6 +106,8 @@ func run(args []string) error {
 			return tokenCmd(rest)
 		case "export":
 			return exportCmd(rest)
+		case "import":
+			return importCmd(rest)
 		default:
 			fmt.Fprintf(os.Stderr, "kobicrm: unknown command %q\n\n%s", cmd, usage)
 			return errUsage
@@ -276,6 +280,7 @@ func serveCmd(args []string) error {
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "kobicrm: shutdown:", err)
 	}
+	srv.Close() // a running import stops after its current batch
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -442,6 +447,54 @@ func exportCmd(args []string) error {
 		return err
 	}
 	fmt.Println(cat.Locale(cliLang()).T("cli.exported", n, rest[0]))
+	return nil
+}
+
+// importCmd brings a spreadsheet's rows into a module, as the wizard does,
+// with the columns mapped by their names; -update-by makes rows update the
+// records they match instead of creating new ones. It prints the report
+// and exits 1 when any row failed.
+func importCmd(args []string) error {
+	fs, dbFlag := newFlags("import")
+	module := fs.String("module", "", "the module to import into, e.g. customers")
+	updateBy := fs.String("update-by", "", "update the records rows match by tckn, vkn, email, phone, id or a column of the file")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	m, ok := store.ModuleByKey(*module)
+	if len(rest) != 1 || !ok || m.AdminOnly {
+		return usageErr("import: say -module (customers or assets) and one file to import")
+	}
+	data, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := openStore(ctx, *dbFlag)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cat, err := i18n.Load(assets.FS, "locale")
+	if err != nil {
+		return err
+	}
+	loc := cat.Locale(cliLang())
+	imp, err := ui.ImportFile(ctx, st, store.SystemActor(), cat, loc, m, filepath.Base(rest[0]), data, *updateBy, os.Stdout)
+	if errors.Is(err, ui.ErrImportKey) {
+		return usageErr("import: %s", strings.TrimPrefix(err.Error(), ui.ErrImportKey.Error()+": "))
+	}
+	if err != nil {
+		return err
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	if imp.Failed > 0 {
+		return errors.New(loc.T("cli.import_failed", imp.Failed))
+	}
 	return nil
 }
 

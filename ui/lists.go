@@ -105,6 +105,7 @@ type listData struct {
 	CanAssign   bool          // the bulk bar offers assigning
 	CanDelete   bool          // and deleting
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
+	ImportURL   string        // the module's import wizard; "" without the right
 	SelectLabel string
 	Error       string
 }
@@ -222,6 +223,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	d.Query = base.Encode()
 	if a.Can(m, store.ActExport) {
 		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
+	}
+	if a.Can(m, store.ActImport) {
+		d.ImportURL = "/" + m.Key + "/import"
 	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 

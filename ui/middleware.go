@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"kobicrm/store"
+	"kobicrm/store/sheet"
 	"kobicrm/ui/i18n"
 )
 
@@ -107,12 +109,37 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies so that a stray upload cannot fill memory.
+// limitBody caps request bodies so that a stray upload cannot fill memory;
+// only the import wizard's file upload may be as large as the importer
+// reads.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		limit := int64(maxFormBytes)
+		if isUpload(r) {
+			limit = uploadMaxBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+const (
+	// uploadMaxBytes is the largest file the importer reads and the form
+	// around it.
+	uploadMaxBytes = sheet.DefaultMaxBytes + 64<<10
+	// uploadMemory is how much of an upload is held in memory while the
+	// form is read; the rest waits in a temporary file.
+	uploadMemory = 8 << 20
+)
+
+// isUpload says whether the request posts a file to an import page
+// (/{module}/import), the one form sent as multipart/form-data.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/import") {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
 
 // loadSession reads the cookie session, finds the logged-in user behind it
@@ -185,9 +212,27 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		// Parse the body first: only the first ParseForm reports a body
 		// over the limit, and such a body must get 413, not a CSRF refusal.
-		var tooBig *http.MaxBytesError
-		if err := r.ParseForm(); errors.As(err, &tooBig) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge)
+		// A file is read only from someone logged in.
+		var err error
+		upload := isUpload(r)
+		if upload {
+			if state(r).user == nil {
+				s.csrfFailed(w, r)
+				return
+			}
+			err = r.ParseMultipartForm(uploadMemory)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
+		} else {
+			err = r.ParseForm()
+		}
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			body := "error.413_body"
+			if upload {
+				body = "import.too_large"
+			}
+			s.renderMessage(w, r, http.StatusRequestEntityTooLarge, "error.413_title", body)
 			return
 		}
 		// Static files have no session (loadSession skips them): nothing

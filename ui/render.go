@@ -62,7 +62,10 @@ type page struct {
 	assets  *staticFiles
 	// Bare pages (login, setup, errors when logged out) have no navigation.
 	Bare bool
-	Data any
+	// Refresh reloads the page every two seconds, without JavaScript: a
+	// running import's progress.
+	Refresh bool
+	Data    any
 }
 
 // T translates a catalogue key in the request's language.

@@ -41,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 	for _, spec := range []*listSpec{customersList, leadsList, assetsList} {
 		s.listRoutes(in, spec)
 	}
+	s.importRoutes(in)
 	s.recordRoutes(in, store.Customers, s.customerShow)
 	s.recordRoutes(in, store.Assets, s.recordShow(store.Assets))
 	in.HandleFunc("/customers/{id:[0-9]+}/contacts", s.contactAdd).Methods(http.MethodPost)

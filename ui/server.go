@@ -37,6 +37,7 @@ type Server struct {
 	static  *staticFiles
 	cookies *sessions.CookieStore
 	limiter *loginLimiter
+	jobs *jobs
 
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
@@ -87,5 +88,14 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		static:  static,
 		cookies: cookies,
 		limiter: newLoginLimiter(),
+		jobs:    newJobs(),
 	}, nil
+}
+
+// Close stops the server's background work: a running import stops after
+// the batch it is saving (its status becomes interrupted, and what it
+// saved can be undone). Close returns once every job has; call it after
+// the HTTP server has shut down and before the store is closed.
+func (s *Server) Close() {
+	s.jobs.close()
 }

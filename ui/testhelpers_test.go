@@ -123,6 +123,7 @@ func (e *env) open() {
 	if err != nil {
 		t.Fatalf("ui.New: %v", err)
 	}
+	t.Cleanup(srv.Close) // background imports end before the store closes
 	if e.opts.before != nil {
 		e.opts.before(srv)
 	}
@@ -141,6 +142,7 @@ func (e *env) open() {
 func (e *env) restart() {
 	e.t.Helper()
 	e.ts.Close()
+	e.srv.Close()
 	if err := e.st.Close(); err != nil {
 		e.t.Fatalf("close store: %v", err)
 	}

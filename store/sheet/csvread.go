@@ -136,7 +136,7 @@ func (s *csvSource) next() ([]string, int, int, error) {
 		if err != nil {
 			return nil, num, line, &RowError{Row: num, Line: line, Err: fmt.Errorf("column %d: %w", i+1, err)}
 		}
-		rec[i] = normalizeBreaks(v)
+		rec[i] = normalizeBreaks(undefuse(v))
 	}
 	return rec, num, line, nil
 }

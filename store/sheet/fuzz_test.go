@@ -128,7 +128,7 @@ func FuzzReadCSV(f *testing.F) {
 			return
 		}
 		checkShape(t, tb, rows)
-		roundTrip(t, tb, rows, WriteCSV, defuse)
+		roundTrip(t, tb, rows, WriteCSV, func(s string) string { return s })
 	})
 }
 

@@ -40,8 +40,9 @@ type RowWriter interface {
 //
 // It also defuses formula injection: a text cell starting with '=', '+',
 // '-', '@', tab or CR is prefixed with "'", so that a customer named
-// "=HYPERLINK(...)" is shown, not run, when the file is opened. A plain
-// number in a Numeric column ("-12,5") is left alone.
+// "=HYPERLINK(...)" is shown, not run, when the file is opened; the CSV
+// reader takes the "'" back. A plain number in a Numeric column ("-12,5")
+// is left alone.
 type CSVWriter struct {
 	w    *bufio.Writer
 	cols []Column
@@ -152,12 +153,29 @@ func appendCSVField(b []byte, s string) []byte {
 }
 
 // defuse prefixes "'" to a text that a spreadsheet would take for a formula
-// (OWASP's CSV injection advice).
+// (OWASP's CSV injection advice), and to one that already starts with "'"
+// before such a text, so that undefuse gives every text back as it was.
 func defuse(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+	if formulaLike(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// undefuse takes defuse's "'" back from a cell read from CSV, so that a
+// file this package wrote (or another program that guards formulas the
+// same way) imports as the values it was given: "'=1" reads as "=1".
+func undefuse(s string) string {
+	if strings.HasPrefix(s, "'") && formulaLike(s) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaLike: s is a formula's first character after any number of "'".
+func formulaLike(s string) bool {
+	t := strings.TrimLeft(s, "'")
+	return t != "" && strings.IndexByte("=+-@\t\r", t[0]) >= 0
 }
 
 // isPlainNumber reports whether s is -?digits(.digits)?, the form

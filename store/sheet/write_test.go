@@ -193,3 +193,28 @@ func clone(rows [][]string) [][]string {
 	}
 	return out
 }
+
+// The formula guard is taken back on reading: every text, those that
+// look guarded already too, reads back as it was written.
+func TestCSVFormulaGuardRoundTrip(t *testing.T) {
+	texts := []string{"=1+2", "+90 532 111 22 33", "-5", "@here", "\tx", "'=1", "''-", "'", "''", "'a", "a'=", "=", "-"}
+	var buf bytes.Buffer
+	rows := [][]string{}
+	for _, s := range texts {
+		rows = append(rows, []string{"x", s})
+	}
+	if err := WriteCSV(&buf, []Column{{Name: "A"}, {Name: "=B"}}, rows); err != nil {
+		t.Fatal(err)
+	}
+	tb, got := readAll(t, buf.Bytes())
+	if !slices.Equal(tb.Header, []string{"A", "=B"}) {
+		t.Errorf("header %q", tb.Header)
+	}
+	wantCells(t, got, rows)
+	if !strings.Contains(buf.String(), "\r\nx;'=1+2\r\n") || !strings.Contains(buf.String(), "\r\nx;'''-\r\n") {
+		t.Errorf("the file does not guard the formulas:\n%q", buf.String())
+	}
+	// A guard written by another program is taken back too.
+	_, got = readAll(t, []byte("A;B\r\n'=SUM(A1);'+90\r\n"))
+	wantCells(t, got, [][]string{{"=SUM(A1)", "+90"}})
+}

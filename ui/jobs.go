@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"sync"
+)
+
+// jobs is the server's work that outlives a request: the import runs a
+// person starts and may leave and come back to. Each job gets a context
+// that ends when the server closes, and close waits for every job to
+// return, so the database is never closed under a running import.
+type jobs struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	running map[int64]bool // imports being run, by id
+}
+
+func newJobs() *jobs {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &jobs{ctx: ctx, cancel: cancel, running: map[int64]bool{}}
+}
+
+// start runs fn for the import id in the background. It reports false,
+// running nothing, when the import is already being run or the server
+// is closing.
+func (j *jobs) start(id int64, fn func(ctx context.Context)) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed || j.running[id] {
+		return false
+	}
+	j.running[id] = true
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		defer func() {
+			j.mu.Lock()
+			delete(j.running, id)
+			j.mu.Unlock()
+		}()
+		fn(j.ctx)
+	}()
+	return true
+}
+
+// busy says whether the import is being run now.
+func (j *jobs) busy(id int64) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.running[id]
+}
+
+// close ends every job's context and waits until each has returned.
+func (j *jobs) close() {
+	j.mu.Lock()
+	j.closed = true
+	j.mu.Unlock()
+	j.cancel()
+	j.wg.Wait()
+}
