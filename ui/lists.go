@@ -101,6 +101,7 @@ type listData struct {
 	CanAssign   bool          // the bulk bar offers assigning
 	CanDelete   bool          // and deleting
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
+	DupsURL     string        // the likely duplicates, for those who may edit the records
 	SelectLabel string
 	Error       string
 }
@@ -214,6 +215,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	d.Query = base.Encode()
 	if a.Can(m, store.ActExport) {
 		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
+	}
+	if m.HasDuplicateDetection() && a.Can(m, store.ActEdit) {
+		d.DupsURL = "/" + m.Key + "/duplicates"
 	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 
