@@ -273,6 +273,14 @@ func TestDupIndexMatchesAddedRows(t *testing.T) {
 	if got := x.Match(dupPerson("Ayşe", "Demir", "izmir")); !slices.Equal(dupIDs(got), []int64{w.ayse.ID}) || got[0].Title != "Ayşe Demir" {
 		t.Errorf("a row like a record there matched %+v", got)
 	}
+	// A row without a kind is a person, as it would be saved.
+	noKind := Values{"first_name": "AYŞE", "last_name": "DEMİR", "province": "İzmir", "phone": "0533 444 44 44"}
+	if got := x.Match(noKind); !slices.Equal(dupIDs(got), []int64{w.ayse.ID}) || !slices.Equal(got[0].Reasons, []string{ReasonPhone, ReasonName}) {
+		t.Errorf("a row without a kind matched %+v", got)
+	}
+	if got, err := w.st.FindDuplicates(w.ctx, w.admin, Customers, noKind, 0); err != nil || !slices.Equal(dupIDs(got), []int64{w.ayse.ID}) {
+		t.Errorf("FindDuplicates of values without a kind: %+v, %v", got, err)
+	}
 }
 
 func TestScanDuplicatesPairsAndPages(t *testing.T) {
