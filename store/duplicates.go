@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"kobicrm/store/tr"
@@ -621,6 +623,11 @@ func parsePairCursor(c string) (score int, a, b int64, err error) {
 	return 0, 0, 0, fmt.Errorf("%w: duplicates cursor", ErrBadQuery)
 }
 
+// scanParallel is how many of ScanDuplicates' passes run at once: they
+// overlap on a second core, and the rest of the reader pool stays free
+// for the other people in the office.
+const scanParallel = 2
+
 // maxGroupPairs is the largest group of records sharing a key whose every
 // pair is listed. A bigger group (an office's switchboard number on fifty
 // contacts) is listed as each member beside the group's oldest record,
@@ -661,18 +668,40 @@ func (s *Store) ScanDuplicates(ctx context.Context, a *Actor, m *Module, limit i
 	if scope != "" {
 		scope = " AND " + scope
 	}
-	masks := map[[2]int64]uint8{}
+	// The reasons' passes share nothing, so they run scanParallel at a
+	// time on the reader pool, each into its own pairs.
+	var found [len(reasons)]map[[2]int64]uint8
+	var errs [len(reasons)]error
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, scanParallel)
 	for bit := range reasons {
 		q, ok := sp.groupQuery(a, bit)
 		if !ok {
 			continue
 		}
-		rows, err := s.reads.query(ctx, q+scope+" ORDER BY 1, 2, 3, 4", scopeArgs...)
-		if err != nil {
-			return nil, "", fmt.Errorf("scan %s for duplicates by %s: %w", m.Key, reasons[bit], err)
-		}
-		if err := pairGroups(rows, bit, masks); err != nil {
-			return nil, "", fmt.Errorf("scan %s for duplicates by %s: %w", m.Key, reasons[bit], err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			found[bit] = map[[2]int64]uint8{}
+			rows, err := s.reads.query(ctx, q+scope+" ORDER BY 1, 2, 3, 4", scopeArgs...)
+			if err == nil {
+				err = pairGroups(rows, bit, found[bit])
+			}
+			if err != nil {
+				errs[bit] = fmt.Errorf("scan %s for duplicates by %s: %w", m.Key, reasons[bit], err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, "", err
+	}
+	masks := map[[2]int64]uint8{}
+	for _, f := range found {
+		for ab, mask := range f {
+			masks[ab] |= mask
 		}
 	}
 	pairs := make([]DuplicatePair, 0, len(masks))
