@@ -56,8 +56,12 @@ func (s *Store) Merge(ctx context.Context, a *Actor, m *Module, survivorID, othe
 	if err := authorize(a, m.Key, ActDelete); err != nil {
 		return nil, err
 	}
-	if m.NoDelete {
-		return nil, ErrForbidden // a record that cannot go to the bin cannot be merged away
+	if m.NoDelete || m.AdminOnly {
+		// A record that cannot go to the bin cannot be merged away; and
+		// the organisation's records (teams, roles) carry rules of their
+		// own, such as an administrator always being left, that a merge
+		// would walk past.
+		return nil, ErrForbidden
 	}
 	if survivorID == otherID {
 		return nil, fmt.Errorf("%w: a record cannot be merged into itself", ErrBadQuery)

@@ -241,6 +241,16 @@ func TestMergeNeedsEditAndDeleteRights(t *testing.T) {
 	ownA, ownB := mk("Deniz", seesOwn.UserID), mk("Deniz", seesOwn.UserID)
 	asset := mustCreate(t, fx.st, fx.admin, Assets, Values{"customer_id": b.ID, "name": "Kamyonet"})
 
+	for _, m := range []*Module{Users, Roles, Teams} {
+		x, y := fx.users["mate"], fx.users["peer"]
+		if m != Users {
+			x, y = mustCreate(t, fx.st, fx.admin, m, Values{"name": "Bir"}).ID, mustCreate(t, fx.st, fx.admin, m, Values{"name": "İki"}).ID
+		}
+		if _, err := fx.st.Merge(fx.ctx, fx.admin, m, x, y, nil); !errors.Is(err, ErrForbidden) {
+			t.Errorf("merging %s: %v, want ErrForbidden", m.Key, err)
+		}
+	}
+
 	for _, c := range []struct {
 		name        string
 		actor       *Actor
