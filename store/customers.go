@@ -18,6 +18,7 @@ var Customers = register(&Module{
 		{Name: "kind", Kind: Choice, Choices: []string{"person", "company"}, Default: "person", Required: true, List: true, Filter: true, Sort: true},
 		{Name: "display_name", Kind: Text, Computed: true, List: true, Sort: true, Max: 300},
 		{Name: SortKeyField, Kind: Text, Computed: true, Internal: true, Max: 2000},
+		{Name: NameFoldField, Kind: Text, Computed: true, Internal: true, Max: 300},
 
 		{Name: "first_name", Kind: Text, Group: "person", Required: true, Search: true, Max: 100},
 		{Name: "last_name", Kind: Text, Group: "person", Required: true, Search: true, Max: 100},
@@ -63,6 +64,7 @@ func prepareCustomer(v Values, errs *ValidationError) {
 	}
 	v["display_name"] = name
 	v[SortKeyField] = hex.EncodeToString(tr.SortKey(name))
+	v[NameFoldField] = nameFold(name)
 	// A postal code starts with its province's plate number; a mismatch is
 	// almost always a typo in one of the two.
 	if pc, prov := v.Str("postal_code"), v.Str("province"); len(pc) >= 2 && prov != "" {

@@ -805,19 +805,7 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 	}
 	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" AS t SET deleted_at = ? WHERE t.id = ? AND t."+cond, append([]any{value, id}, args...)...)
-			if err != nil {
-				return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				if visible, err := inScope(ctx, tx, a, m, ActRead, id); err != nil {
-					return err
-				} else if visible && action == ActDelete {
-					return ErrForbidden
-				}
-				return ErrNotFound
-			}
-			if err := audit(ctx, tx, a, action, m, id, nil); err != nil {
+			if err := setDeletedOne(ctx, tx, a, m, action, cond, value, id, args); err != nil {
 				return err
 			}
 		}
@@ -826,6 +814,24 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 		}
 		return nil
 	})
+}
+
+// setDeletedOne moves one record into or out of the recycle bin inside
+// tx, where cond (with its scope arguments args) holds, and records it.
+func setDeletedOne(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, action, cond string, value any, id int64, args []any) error {
+	res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" AS t SET deleted_at = ? WHERE t.id = ? AND t."+cond, append([]any{value, id}, args...)...)
+	if err != nil {
+		return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if visible, err := inScope(ctx, tx, a, m, ActRead, id); err != nil {
+			return err
+		} else if visible && action == ActDelete {
+			return ErrForbidden
+		}
+		return ErrNotFound
+	}
+	return audit(ctx, tx, a, action, m, id, nil)
 }
 
 // Purge removes records from the recycle bin for good, with everything

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
 	if field == "role" {
 		return l.T(fmt.Sprint("contact_role.", v))
 	}
+	if text, ok := mergeHistoryValue(l, m, field, v); ok {
+		return text
+	}
 	f, ok := m.Field(field)
 	switch x := v.(type) {
 	case string:
@@ -180,4 +184,61 @@ func grantsText(l *i18n.Locale, raw map[string]any) string {
 		}
 	}
 	return strings.Join(mods, "; ")
+}
+
+// mergeHistoryValue shows the values of a merge entry: the other record
+// by name and number, the fields taken by their labels, and the linked
+// rows moved by what they are ("Varlıklar: 2").
+func mergeHistoryValue(l *i18n.Locale, m *store.Module, field string, v any) (string, bool) {
+	switch field {
+	case store.MergedFrom, store.MergedInto:
+		ref, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		id, _ := ref["id"].(float64)
+		return fmt.Sprintf("%v (#%d)", ref["title"], int64(id)), true
+	case store.MergeFields:
+		names, ok := v.([]any)
+		if !ok {
+			return "", false
+		}
+		labels := make([]string, 0, len(names))
+		for _, n := range names {
+			labels = append(labels, historyLabel(l, m, fmt.Sprint(n)))
+		}
+		return strings.Join(labels, ", "), true
+	case store.MergeMoved, store.MergeDropped:
+		counts, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		tables := make([]string, 0, len(counts))
+		for t := range counts {
+			tables = append(tables, t)
+		}
+		slices.Sort(tables)
+		parts := make([]string, 0, len(tables))
+		for _, t := range tables {
+			n, _ := counts[t].(float64)
+			parts = append(parts, tableLabel(l, t)+": "+l.Int(int64(n)))
+		}
+		return strings.Join(parts, ", "), true
+	}
+	return "", false
+}
+
+// tableLabel names a table for people: a module's by its label, others
+// by their catalogue entry, and a table this version does not know (a
+// later version's) by its name.
+func tableLabel(l *i18n.Locale, table string) string {
+	for _, mod := range store.Modules() {
+		if mod.Table == table {
+			return l.T(mod.Label)
+		}
+	}
+	if key := "history.table." + table; l.T(key) != key {
+		return l.T(key)
+	}
+	return table
 }

@@ -106,6 +106,7 @@ type listData struct {
 	CanDelete   bool          // and deleting
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
 	ImportURL   string        // the module's import wizard; "" without the right
+	DupsURL     string        // the likely duplicates, for those who may edit the records
 	SelectLabel string
 	Error       string
 }
@@ -226,6 +227,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	}
 	if a.Can(m, store.ActImport) {
 		d.ImportURL = "/" + m.Key + "/import"
+	}
+	if m.HasDuplicateDetection() && a.Can(m, store.ActEdit) {
+		d.DupsURL = "/" + m.Key + "/duplicates"
 	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 

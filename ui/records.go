@@ -36,6 +36,8 @@ type formData struct {
 	Hidden  []option // extra hidden inputs (contact_of)
 	Seen    string   // the record's updated_at as shown, for the conflict check
 	Message string
+	// Duplicates are the likely duplicates to confirm before saving.
+	Duplicates []dupRow
 }
 
 // recordForm shows the form for a new record; query parameters preset
@@ -84,11 +86,19 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, formInput{vals: vals, raw: r.PostForm, errs: errs})
 			return
 		}
+		dups, err := s.duplicateWarning(r, m, vals, 0)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if len(dups) > 0 {
+			s.renderRecordForm(w, r, http.StatusOK, m, formInput{vals: vals, raw: r.PostForm, dups: dups})
+			return
+		}
 		// A person created from a company's page is created and linked as
 		// its contact in one step.
 		company, _ := strconv.ParseInt(r.PostFormValue("contact_of"), 10, 64)
 		var rec *store.Record
-		var err error
 		if m.Key == store.Customers.Key && company > 0 {
 			rec, err = s.store.CreateContactPerson(r.Context(), st.actor, company, vals, "authorized")
 		} else {
@@ -145,7 +155,17 @@ func (s *Server) recordUpdate(m *store.Module) http.HandlerFunc {
 			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, in)
 			return
 		}
-		_, _, err := s.store.UpdateIfUnchanged(r.Context(), state(r).actor, m, id, vals, seen)
+		dups, err := s.duplicateWarning(r, m, vals, id)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if len(dups) > 0 {
+			in.dups = dups
+			s.renderRecordForm(w, r, http.StatusOK, m, in)
+			return
+		}
+		_, _, err = s.store.UpdateIfUnchanged(r.Context(), state(r).actor, m, id, vals, seen)
 		if v, ok := store.AsValidation(err); ok {
 			in.errs = v
 			s.renderRecordForm(w, r, http.StatusUnprocessableEntity, m, in)
@@ -181,6 +201,7 @@ type formInput struct {
 	refs     map[string]string // names of referenced records
 	seen     time.Time         // the record's updated_at when the form was opened
 	conflict bool              // somebody else saved the record meanwhile
+	dups     []store.Duplicate // likely duplicates to confirm first
 }
 
 // renderRecordForm renders a module's form; errors sit beside their fields.
@@ -310,6 +331,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	if in.conflict {
 		d.Message = l.T("record.conflict")
 	}
+	d.Duplicates = dupRows(l, m, in.dups, id)
 	p := s.newPage(r, m.Label, d)
 	p.Title = formTitle(l, m, vals, id, refs, raw)
 	s.render(w, r, status, "form", p)

@@ -42,6 +42,9 @@ func (s *Server) Handler() http.Handler {
 		s.listRoutes(in, spec)
 	}
 	s.importRoutes(in)
+	in.HandleFunc("/customers/duplicates", s.duplicatesPage(store.Customers)).Methods(http.MethodGet)
+	in.HandleFunc("/customers/merge", s.mergeForm(store.Customers)).Methods(http.MethodGet)
+	in.HandleFunc("/customers/merge", s.mergeSubmit(store.Customers)).Methods(http.MethodPost)
 	s.recordRoutes(in, store.Customers, s.customerShow)
 	s.recordRoutes(in, store.Assets, s.recordShow(store.Assets))
 	in.HandleFunc("/customers/{id:[0-9]+}/contacts", s.contactAdd).Methods(http.MethodPost)
