@@ -122,6 +122,8 @@ type ImportRow struct {
 	Action string // RowCreate, RowUpdate, RowSkip or RowFail
 	Target int64  // the record a skip or an update matched
 	Errors []CellError
+	// Duplicates are the records a created row looks like.
+	Duplicates []Duplicate
 }
 
 // PreviewImport shows what a run would do with the first n rows, and each
@@ -142,6 +144,10 @@ func (s *Store) PreviewImport(ctx context.Context, a *Actor, id int64, voc *Impo
 	if err != nil {
 		return nil, err
 	}
+	dups, err := s.importDuplicates(ctx, a, imp)
+	if err != nil {
+		return nil, err
+	}
 	t, err := s.openImportFile(ctx, imp)
 	if err != nil {
 		return nil, err
@@ -155,7 +161,11 @@ func (s *Store) PreviewImport(ctx context.Context, a *Actor, id int64, voc *Impo
 		ir.Errors = errs
 		ir.Action, ir.Target = decide(imp.Settings.Mode, keys, row.Cells, vals, rid)
 		if len(errs) == 0 && ir.Action != RowSkip {
-			ir.Errors = s.previewCheck(ctx, a, imp, conv, ir.Target, vals)
+			var saved Values
+			saved, ir.Errors = s.previewCheck(ctx, a, imp, conv, ir.Target, vals)
+			if dups != nil && ir.Action == RowCreate && len(ir.Errors) == 0 {
+				ir.Duplicates = dups.Match(saved)
+			}
 		}
 		if len(ir.Errors) > 0 {
 			ir.Action = RowFail
@@ -189,14 +199,14 @@ func decide(mode ImportMode, keys *keyIndex, cells []string, vals Values, id int
 
 // previewCheck runs a row's values through the module's checks as a save
 // would, on a copy, against the stored record for an update.
-func (s *Store) previewCheck(ctx context.Context, a *Actor, imp *Import, conv *converter, target int64, in Values) []CellError {
+func (s *Store) previewCheck(ctx context.Context, a *Actor, imp *Import, conv *converter, target int64, in Values) (Values, []CellError) {
 	m := imp.Module
 	vals := m.NewValues()
 	var old Values
 	if target > 0 {
 		rec, err := s.liveRecord(ctx, s.reader, a, m, target)
 		if err != nil {
-			return []CellError{{Msg: Msg{Key: "error.import_no_record"}}}
+			return nil, []CellError{{Msg: Msg{Key: "error.import_no_record"}}}
 		}
 		old = rec.Values
 		for k, v := range rec.Values {
@@ -209,9 +219,18 @@ func (s *Store) previewCheck(ctx context.Context, a *Actor, imp *Import, conv *c
 	errs := &ValidationError{}
 	m.check(vals, errs)
 	if err := checkRefs(ctx, s.reader, a, m, vals, old, errs); err != nil {
-		return []CellError{{Msg: Msg{Key: "error.save"}}}
+		return nil, []CellError{{Msg: Msg{Key: "error.save"}}}
 	}
-	return conv.cellErrors(errs)
+	return vals, conv.cellErrors(errs)
+}
+
+// importDuplicates is the index of likely duplicates an import checks its
+// created rows against, or nil for a module without duplicate detection.
+func (s *Store) importDuplicates(ctx context.Context, a *Actor, imp *Import) (*DupIndex, error) {
+	if !imp.Module.HasDuplicateDetection() {
+		return nil, nil
+	}
+	return s.DuplicateIndex(ctx, a, imp.Module)
 }
 
 // liveRecord reads a live record in the actor's read scope through q,
@@ -384,6 +403,10 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 	if err != nil {
 		return err
 	}
+	dups, err := s.importDuplicates(ctx, a, imp)
+	if err != nil {
+		return err
+	}
 	t, err := s.openImportFile(ctx, imp)
 	if err != nil {
 		return err
@@ -409,9 +432,9 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 			}
 			var err error
 			if tx != nil {
-				err = s.saveBatch(ctx, tx, a, imp, conv, keys, batch)
+				err = s.saveBatch(ctx, tx, a, imp, conv, keys, dups, batch)
 			} else {
-				err = s.inTx(ctx, func(tx *sql.Tx) error { return s.saveBatch(ctx, tx, a, imp, conv, keys, batch) })
+				err = s.inTx(ctx, func(tx *sql.Tx) error { return s.saveBatch(ctx, tx, a, imp, conv, keys, dups, batch) })
 			}
 			if err != nil {
 				return fmt.Errorf("import %d: %w", imp.ID, err)
@@ -454,7 +477,7 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 	err = s.inTx(ctx, each)
 	if err != nil {
 		// Nothing of the bulk load was kept.
-		imp.Done, imp.Created, imp.Updated, imp.Skipped, imp.Failed = counts.Done, counts.Created, counts.Updated, counts.Skipped, counts.Failed
+		imp.Done, imp.Created, imp.Updated, imp.Skipped, imp.Failed, imp.Duplicates = counts.Done, counts.Created, counts.Updated, counts.Skipped, counts.Failed, counts.Duplicates
 	}
 	return err
 }
@@ -507,13 +530,14 @@ func dropIndexes(ctx context.Context, tx *sql.Tx, m *Module) ([]string, error) {
 // group writer: inside the group's savepoint SQLite copies every page the
 // batch touches into a statement journal, which cost a tenth of the run,
 // and the batch has nobody's work to share a commit with.
-func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import, conv *converter, keys *keyIndex, batch []pendingRow) error {
+func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import, conv *converter, keys *keyIndex, dups *DupIndex, batch []pendingRow) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m := imp.Module
 	var outcomes []rowOutcome
 	newKeys := map[string]int64{}
+	duplicates := 0
 	q := newTxStmts(tx)
 	defer q.close()
 	err := func() error {
@@ -553,6 +577,14 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 					}
 					if action == RowCreate {
 						created, createdVals = append(created, rec.ID), append(createdVals, rec.Values)
+						if dups != nil {
+							// Kept, as the mode says; counted, and found
+							// again on the duplicates page.
+							if len(dups.Match(rec.Values)) > 0 {
+								duplicates++
+							}
+							dups.Add(rec.ID, rec.Values)
+						}
 						if key != "" {
 							newKeys[key] = rec.ID
 						}
@@ -581,6 +613,9 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 		if err := recordCreated(ctx, tx, imp.ID, created); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, "UPDATE imports SET duplicates = duplicates + ? WHERE id = ?", duplicates, imp.ID); err != nil {
+			return err
+		}
 		return s.recordOutcomes(ctx, tx, imp, outcomes)
 	}()
 	if err != nil {
@@ -602,6 +637,7 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 		}
 	}
 	imp.Done += len(batch)
+	imp.Duplicates += duplicates
 	return nil
 }
 

@@ -317,3 +317,35 @@ func TestImportBulkLoad(t *testing.T) {
 		t.Fatalf("after undo: %d live", n)
 	}
 }
+
+// Rows that look like records already there are created, as the mode
+// says, counted, and named in the preview.
+func TestImportWarnsOfDuplicates(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	importFile(t, st, a, "ilk.csv", []byte("Ad;Soyad;Telefon;İl\nŞükrü;Çağlar;0532 111 22 33;İzmir\n"), nil)
+	file := []byte("Ad;Soyad;Telefon;İl\nŞ. ;Çağlar;0532 111 22 33;\nAyşe;Kaya;0533 000 00 01;\nAyşe;Kaya;0533 000 00 01;\n")
+	imp, err := st.NewImport(ctx, a, Customers, "ikinci.csv", file, testVocabulary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.PreviewImport(ctx, a, imp.ID, testVocabulary(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || len(rows[0].Duplicates) != 1 || rows[0].Duplicates[0].Title != "Şükrü Çağlar" || len(rows[1].Duplicates) != 0 {
+		t.Fatalf("preview = %+v", rows)
+	}
+	done, err := st.RunImport(ctx, a, imp.ID, testVocabulary(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Şükrü's phone, and the second Ayşe like the first: both created.
+	if done.Created != 3 || done.Duplicates != 2 {
+		t.Fatalf("import = %+v", done)
+	}
+	if again, err := st.GetImport(ctx, a, imp.ID); err != nil || again.Duplicates != 2 {
+		t.Fatalf("stored: %+v, %v", again, err)
+	}
+}

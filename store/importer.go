@@ -83,6 +83,9 @@ type Import struct {
 	Status    string
 
 	Done, Created, Updated, Skipped, Failed int
+	// Duplicates counts the created rows that looked like records already
+	// there, or like an earlier row of the file.
+	Duplicates int
 
 	CreatedBy  int64
 	CreatedAt  time.Time
@@ -298,13 +301,13 @@ func nullID(id int64) any {
 }
 
 const importColumns = `id, module, file_name, format, encoding, separator, header, row_count, settings, status,
-	done_rows, created, updated, skipped, failed, coalesce(created_by, 0), created_at, finished_at, undone_at`
+	done_rows, created, updated, skipped, failed, duplicates, coalesce(created_by, 0), created_at, finished_at, undone_at`
 
 func (s *Store) scanImport(row scanner) (*Import, error) {
 	var imp Import
 	var module, header, settings, created, finished, undone string
 	err := row.Scan(&imp.ID, &module, &imp.FileName, &imp.Format, &imp.Encoding, &imp.Separator, &header, &imp.Rows,
-		&settings, &imp.Status, &imp.Done, &imp.Created, &imp.Updated, &imp.Skipped, &imp.Failed, &imp.CreatedBy,
+		&settings, &imp.Status, &imp.Done, &imp.Created, &imp.Updated, &imp.Skipped, &imp.Failed, &imp.Duplicates, &imp.CreatedBy,
 		&created, &finished, &undone)
 	if err != nil {
 		return nil, err
@@ -368,7 +371,7 @@ func (s *Store) getImport(ctx context.Context, q querier, a *Actor, id int64) (*
 	if live, ok := s.imports.Load(id); ok && imp.Status == ImportRunning {
 		// A bulk load commits its counts only at the end.
 		p := live.(Import)
-		imp.Done, imp.Created, imp.Updated, imp.Skipped, imp.Failed = p.Done, p.Created, p.Updated, p.Skipped, p.Failed
+		imp.Done, imp.Created, imp.Updated, imp.Skipped, imp.Failed, imp.Duplicates = p.Done, p.Created, p.Updated, p.Skipped, p.Failed, p.Duplicates
 	}
 	return imp, nil
 }

@@ -561,6 +561,11 @@ type previewRow struct {
 	Label  string
 	Cells  []previewCell
 	Errors []string
+	Dups   []previewDup // records a created row looks like
+}
+
+type previewDup struct {
+	Title, URL, Reasons string
 }
 
 type previewCell struct {
@@ -613,6 +618,9 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			pr.Errors = append(pr.Errors, errorPlace(l, m, e)+msg)
+		}
+		for _, dup := range row.Duplicates {
+			pr.Dups = append(pr.Dups, previewDup{Title: dup.Title, URL: recordURL(m, dup.ID), Reasons: reasonsText(l, dup.Reasons)})
 		}
 		if row.Action == store.RowFail && len(pr.Errors) == 0 {
 			pr.Errors = append(pr.Errors, l.T("error.import_no_record"))
@@ -693,6 +701,7 @@ type importShowData struct {
 	Failures     []failureRow
 	MoreFailures bool
 	ListURL      string
+	DupsURL      string // the duplicates page, when created rows looked like records already there
 	ErrorsURL    string
 	UndoURL      string
 	CanUndo      bool
@@ -723,6 +732,9 @@ func (s *Server) importShow(w http.ResponseWriter, r *http.Request) {
 		ListURL: "/" + m.Key, ErrorsURL: importURL(imp.ID, "errors.csv"), UndoURL: importURL(imp.ID, "undo"),
 		CanUndo: !running && (imp.Status == store.ImportDone || imp.Status == store.ImportInterrupted) && imp.Created+imp.Updated > 0,
 		Mode:    l.T("import.mode."+string(imp.Settings.Mode)) + importKeyNote(l, imp)}
+	if imp.Duplicates > 0 && m.HasDuplicateDetection() && st.actor.Can(m, store.ActEdit) {
+		d.DupsURL = "/" + m.Key + "/duplicates"
+	}
 	if !running {
 		err := s.store.ImportFailures(r.Context(), st.actor, imp.ID, failuresShown, func(f store.ImportFailure) error {
 			for _, e := range f.Errors {

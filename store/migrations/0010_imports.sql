@@ -26,6 +26,10 @@ CREATE TABLE imports (
     updated      INTEGER NOT NULL DEFAULT 0,
     skipped      INTEGER NOT NULL DEFAULT 0,
     failed       INTEGER NOT NULL DEFAULT 0,
+    -- created rows that looked like records already there (same TCKN,
+    -- phone, …): kept, as the person chose, and listed on the duplicates
+    -- page for merging.
+    duplicates   INTEGER NOT NULL DEFAULT 0,
     created_by   INTEGER REFERENCES users (id),   -- NULL for the command line
     created_at   TEXT    NOT NULL,
     finished_at  TEXT    NOT NULL DEFAULT '',
