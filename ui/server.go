@@ -37,7 +37,7 @@ type Server struct {
 	static  *staticFiles
 	cookies *sessions.CookieStore
 	limiter *loginLimiter
-	jobs *jobs
+	jobs    *jobs
 
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
