@@ -580,10 +580,9 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 						if dups != nil {
 							// Kept, as the mode says; counted, and found
 							// again on the duplicates page.
-							if len(dups.Match(rec.Values)) > 0 {
+							if len(dups.MatchAdd(rec.ID, rec.Values)) > 0 {
 								duplicates++
 							}
-							dups.Add(rec.ID, rec.Values)
 						}
 						if key != "" {
 							newKeys[key] = rec.ID
