@@ -208,6 +208,15 @@ func (s *Store) AddContacts(ctx context.Context, a *Actor, links []ContactLink) 
 // indexMany writes the search entries of new records, as indexRecord does
 // one by one, with its two statements prepared once.
 func indexMany(ctx context.Context, tx *sql.Tx, m *Module, ids []int64, vals []Values) error {
+	bodies := make([][2]string, len(ids))
+	for i := range ids {
+		bodies[i][0], bodies[i][1] = searchBody(m, vals[i])
+	}
+	return indexBodies(ctx, tx, m, ids, bodies)
+}
+
+// indexBodies is indexMany with the entries' texts (body, private) made.
+func indexBodies(ctx context.Context, tx *sql.Tx, m *Module, ids []int64, bodies [][2]string) error {
 	if m.SearchID == 0 {
 		return nil
 	}
@@ -226,8 +235,7 @@ func indexMany(ctx context.Context, tx *sql.Tx, m *Module, ids []int64, vals []V
 		if _, err := del.ExecContext(ctx, rowid); err != nil {
 			return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 		}
-		body, private := searchBody(m, vals[i])
-		if _, err := ins.ExecContext(ctx, rowid, body, private); err != nil {
+		if _, err := ins.ExecContext(ctx, rowid, bodies[i][0], bodies[i][1]); err != nil {
 			return fmt.Errorf("index %s %d: %w", m.Key, id, err)
 		}
 	}

@@ -298,6 +298,34 @@ type pendingRow struct {
 	created time.Time
 	id      int64
 	errs    []CellError
+
+	// The row as a new record, prepared beside the writer (see
+	// prepareNew): its values with defaults, owner and computed fields,
+	// what the module's checks found, and its search entry.
+	newVals       Values
+	newErrs       *ValidationError
+	body, private string
+}
+
+// prepareNew does for a row what creating it needs and the database does
+// not: defaults, protected fields, the owner, the module's checks and the
+// search entry. It runs on the goroutine that reads the file, so that this
+// work overlaps the writer's.
+func prepareNew(a *Actor, m *Module, p *pendingRow) {
+	vals := m.NewValues()
+	for k, v := range p.vals {
+		vals[k] = v
+	}
+	protect(a, m, vals, nil)
+	if m.owned() && vals["owner_id"] == nil && a.UserID > 0 {
+		vals["owner_id"] = a.UserID
+	}
+	p.newErrs = &ValidationError{}
+	m.check(vals, p.newErrs)
+	p.newVals = vals
+	if len(p.newErrs.Fields) == 0 && m.SearchID != 0 {
+		p.body, p.private = searchBody(m, vals)
+	}
 }
 
 // rowOutcome is what became of a row, as kept in import_rows.
@@ -425,11 +453,19 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 				return err
 			}
 		}
-		batch := make([]pendingRow, 0, importBatch)
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
+		// One goroutine reads, converts and prepares the rows while this
+		// one writes the batch before: on two cores the Go side of a row
+		// (parsing, the module's checks, the search text) then costs the
+		// writer nothing.
+		readCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		batches := make(chan []pendingRow, 1)
+		readErr := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			readErr <- s.readBatches(readCtx, a, imp, conv, t, batches)
+		}()
+		for batch := range batches {
 			var err error
 			if tx != nil {
 				err = s.saveBatch(ctx, tx, a, imp, conv, keys, dups, batch)
@@ -437,30 +473,17 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 				err = s.inTx(ctx, func(tx *sql.Tx) error { return s.saveBatch(ctx, tx, a, imp, conv, keys, dups, batch) })
 			}
 			if err != nil {
+				stop()
+				for range batches { // let the reader finish
+				}
 				return fmt.Errorf("import %d: %w", imp.ID, err)
 			}
-			batch = batch[:0]
 			s.imports.Store(imp.ID, *imp)
 			if progress != nil {
 				progress(imp)
 			}
-			return nil
 		}
-		for t.Next() {
-			row := t.Row()
-			p := pendingRow{num: row.Num, cells: row.Cells}
-			p.vals, p.created, p.id, p.errs = conv.row(ctx, row.Cells)
-			batch = append(batch, p)
-			if len(batch) == importBatch {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := t.Err(); err != nil {
-			return &ImportFileError{Err: err}
-		}
-		if err := flush(); err != nil {
+		if err := <-readErr; err != nil {
 			return err
 		}
 		for _, q := range restore {
@@ -482,6 +505,27 @@ func (s *Store) runRows(ctx context.Context, a *Actor, imp *Import, voc *ImportV
 	return err
 }
 
+// appendOnly says whether new rows only append to an index (its columns
+// are times of now or choices of a few values, then the id) or do not
+// enter it at all.
+func appendOnly(m *Module, sql string, cols []string) bool {
+	if strings.HasSuffix(sql, "WHERE deleted_at IS NOT NULL") {
+		return true
+	}
+	if len(cols) < 2 || cols[len(cols)-1] != "id" {
+		return false
+	}
+	for _, c := range cols[:len(cols)-1] {
+		if c == "created_at" || c == "updated_at" {
+			continue
+		}
+		if f, ok := m.Field(c); !ok || f.Kind != Choice && f.Kind != Bool {
+			return false
+		}
+	}
+	return true
+}
+
 // isBulk says whether an import is large next to its module's table.
 func (s *Store) isBulk(ctx context.Context, imp *Import) (bool, error) {
 	if imp.Rows < bulkMin {
@@ -495,20 +539,26 @@ func (s *Store) isBulk(ctx context.Context, imp *Import) (bool, error) {
 }
 
 // dropIndexes drops the indexes of m's table that enforce nothing (not
-// the unique ones) and returns the statements that make them again.
+// the unique ones) and cost a bulk load more than building them again, and
+// returns the statements that make them again. Kept are the indexes new
+// rows only append to: a creation or change time, or a choice, then the
+// id; and those new rows do not enter (the recycle bin's).
 func dropIndexes(ctx context.Context, tx *sql.Tx, m *Module) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.name, m.sql FROM sqlite_master m
-		JOIN pragma_index_list(?) l ON l.name = m.name
+	rows, err := tx.QueryContext(ctx, `SELECT m.name, m.sql, (SELECT group_concat(coalesce(i.name, ''), ',') FROM pragma_index_info(m.name) i)
+		FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
 		WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0`, m.Table)
 	if err != nil {
 		return nil, fmt.Errorf("indexes of %s: %w", m.Table, err)
 	}
 	var names, create []string
 	for rows.Next() {
-		var name, q string
-		if err := rows.Scan(&name, &q); err != nil {
+		var name, q, cols string
+		if err := rows.Scan(&name, &q, &cols); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if appendOnly(m, q, strings.Split(cols, ",")) {
+			continue
 		}
 		names, create = append(names, name), append(create, q)
 	}
@@ -521,6 +571,42 @@ func dropIndexes(ctx context.Context, tx *sql.Tx, m *Module) ([]string, error) {
 		}
 	}
 	return create, nil
+}
+
+// readBatches reads the file's rows, converts and prepares them, and
+// sends them in batches until the file ends or ctx does.
+func (s *Store) readBatches(ctx context.Context, a *Actor, imp *Import, conv *converter, t *sheet.Table, out chan<- []pendingRow) error {
+	batch := make([]pendingRow, 0, importBatch)
+	send := func() error {
+		select {
+		case out <- batch:
+			batch = make([]pendingRow, 0, importBatch)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for t.Next() {
+		row := t.Row()
+		p := pendingRow{num: row.Num, cells: row.Cells}
+		p.vals, p.created, p.id, p.errs = conv.row(ctx, row.Cells)
+		if len(p.errs) == 0 {
+			prepareNew(a, imp.Module, &p)
+		}
+		batch = append(batch, p)
+		if len(batch) == importBatch {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := t.Err(); err != nil {
+		return &ImportFileError{Err: err}
+	}
+	if len(batch) > 0 {
+		return send()
+	}
+	return nil
 }
 
 // saveBatch saves one batch of rows in one transaction, each row inside
@@ -542,7 +628,7 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 	defer q.close()
 	err := func() error {
 		var created []int64
-		var createdVals []Values
+		var createdBodies [][2]string
 		for _, p := range batch {
 			out := rowOutcome{num: p.num}
 			key := ""
@@ -576,7 +662,7 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 						out.action = RowSkip // the row matched and changed nothing
 					}
 					if action == RowCreate {
-						created, createdVals = append(created, rec.ID), append(createdVals, rec.Values)
+						created, createdBodies = append(created, rec.ID), append(createdBodies, [2]string{p.body, p.private})
 						if dups != nil {
 							// Kept, as the mode says; counted, and found
 							// again on the duplicates page.
@@ -606,7 +692,7 @@ func (s *Store) saveBatch(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import
 			outcomes = append(outcomes, out)
 		}
 		// The search entries go in after the rows, as CreateMany's do.
-		if err := indexMany(ctx, tx, m, created, createdVals); err != nil {
+		if err := indexBodies(ctx, tx, m, created, createdBodies); err != nil {
 			return err
 		}
 		if err := recordCreated(ctx, tx, imp.ID, created); err != nil {
@@ -679,14 +765,15 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, q querier, a *Actor, m
 		body, err := json.Marshal(map[string]any{"before": before, "after": after})
 		return rec, string(body), err
 	}
-	vals := m.NewValues()
-	for k, v := range p.vals {
-		vals[k] = v
+	if p.newVals == nil {
+		prepareNew(a, m, &p)
 	}
-	protect(a, m, vals, nil)
-	if m.owned() && vals["owner_id"] == nil && a.UserID > 0 {
-		vals["owner_id"] = a.UserID
+	// The row's own checks ran in prepareNew; what needs the database
+	// (the owner, the references) runs here, in the transaction.
+	if err := p.newErrs.Err(); err != nil {
+		return nil, "", err
 	}
+	vals := p.newVals
 	if owner, ok := vals.Int("owner_id"); ok && m.owned() {
 		errs := &ValidationError{}
 		if err := checkOwner(ctx, q, a, m, ActCreate, owner, errs); err != nil {
@@ -696,7 +783,7 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, q querier, a *Actor, m
 			return nil, "", err
 		}
 	}
-	rec, err := s.insertRow(ctx, q, a, m, vals, p.created)
+	rec, err := s.insertChecked(ctx, q, a, m, vals, p.created, &ValidationError{})
 	return rec, "", err
 }
 

@@ -209,6 +209,13 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 func (s *Store) insertRow(ctx context.Context, tx querier, a *Actor, m *Module, vals Values, created time.Time) (*Record, error) {
 	errs := &ValidationError{}
 	m.check(vals, errs)
+	return s.insertChecked(ctx, tx, a, m, vals, created, errs)
+}
+
+// insertChecked is insertRow for values the module's checks have seen
+// already, errs holding what they found: it adds the checks that need the
+// database and writes.
+func (s *Store) insertChecked(ctx context.Context, tx querier, a *Actor, m *Module, vals Values, created time.Time, errs *ValidationError) (*Record, error) {
 	if err := checkRefs(ctx, tx, a, m, vals, nil, errs); err != nil {
 		return nil, err
 	}
