@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,8 +202,12 @@ func (s *Store) list(ctx context.Context, a *Actor, m *Module, q ListQuery, acti
 		if err != nil {
 			return nil, err
 		}
+		v, err := m.cursorValue(col, c.V)
+		if err != nil {
+			return nil, err
+		}
 		where = append(where, "(t."+col+", t.id) "+op+" (?, ?)")
-		args = append(args, c.V, c.ID)
+		args = append(args, v, c.ID)
 	}
 	join := ""
 	if !q.Deleted {
@@ -255,7 +260,26 @@ func sortValue(r *Record, col string) string {
 	case "deleted_at":
 		return timeText(r.DeletedAt)
 	}
+	if n, ok := r.Values.Int(col); ok {
+		return strconv.FormatInt(n, 10)
+	}
 	return r.Values.Str(col)
+}
+
+// cursorValue is a cursor's sort value as the column holds it: an integer
+// column's is bound as a number, so that the keyset comparison never
+// rests on SQLite's type affinity, and a cursor that holds no number is
+// the caller's mistake.
+func (m *Module) cursorValue(col, v string) (any, error) {
+	f, ok := m.fields[col]
+	if !ok || !f.sortsAsInt() {
+		return v, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cursor", ErrBadQuery)
+	}
+	return n, nil
 }
 
 // filterSQL turns the query's filters into SQL conditions on the alias t.
@@ -283,7 +307,23 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 			}
 			where = append(where, "t.id IN (SELECT record_id FROM "+sideTable(m, f)+" WHERE ref_id = ?)")
 			args = append(args, n)
-		case Ref, Int:
+		case Int:
+			if len(f.Bands) == 0 {
+				n, err := strconv.ParseInt(val, 10, 64)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)
+				}
+				where = append(where, "t."+f.Name+" = ?")
+				args = append(args, n)
+				continue
+			}
+			i := slices.IndexFunc(f.Bands, func(b Band) bool { return b.Name == val })
+			if i < 0 {
+				return nil, nil, fmt.Errorf("%w: %s is not a band of %s", ErrBadQuery, val, name)
+			}
+			where = append(where, "t."+f.Name+" >= ? AND t."+f.Name+" < ?")
+			args = append(args, f.Bands[i].Lo, f.Bands[i].Hi)
+		case Ref:
 			n, err := strconv.ParseInt(val, 10, 64)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)
