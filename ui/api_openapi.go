@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"kobicrm/store"
 	"kobicrm/store/tr"
@@ -230,6 +231,13 @@ func oaModuleSchemas(l *i18n.Locale, m *store.Module) (record, patch oaMap) {
 
 // oaFilterSchema is the schema of a filter's query parameter.
 func oaFilterSchema(f *store.Field) oaMap {
+	if len(f.Bands) > 0 {
+		names := make([]string, len(f.Bands))
+		for i, b := range f.Bands {
+			names[i] = b.Name
+		}
+		return oaMap{"type": "string", "enum": names}
+	}
 	switch f.Kind {
 	case store.Int, store.Ref, store.RefList:
 		return oaMap{"type": "integer", "format": "int64"}
@@ -316,8 +324,15 @@ func oaDocument(l *i18n.Locale, version string) oaMap {
 		}
 		for _, f := range m.FilterFields() {
 			desc := "Only records whose " + f.Name + " is this."
-			if f.Kind == store.Tags {
+			switch {
+			case f.Kind == store.Tags:
 				desc = "Only records with this tag."
+			case len(f.Bands) > 0:
+				desc = "Only records whose " + f.Name + " is in this band:"
+				for _, b := range f.Bands {
+					desc += fmt.Sprintf(" %s %d–%d;", b.Name, b.Lo, b.Hi-1)
+				}
+				desc = strings.TrimSuffix(desc, ";") + "."
 			}
 			params = append(params, oaMap{"name": f.Name, "in": "query", "description": desc, "schema": oaFilterSchema(f)})
 		}

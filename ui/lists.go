@@ -269,6 +269,14 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 			default:
 				continue // reached through the parent's page, not a list filter
 			}
+		case store.Int:
+			if len(f.Bands) > 0 {
+				opts := []option{{Value: "", Label: "—"}}
+				for _, b := range f.Bands {
+					opts = append(opts, option{Value: b.Name, Label: l.T(m.ChoiceKey(f, b.Name)), Selected: fi.Value == b.Name})
+				}
+				fi.Options = optionsHTML(opts)
+			}
 		case store.Bool:
 			fi.Options = optionsHTML([]option{{Value: "", Label: "—"}, {Value: "1", Label: l.T("value.yes"), Selected: fi.Value == "1"},
 				{Value: "0", Label: l.T("value.no"), Selected: fi.Value == "0"}})
