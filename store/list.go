@@ -321,7 +321,16 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 			if i < 0 {
 				return nil, nil, fmt.Errorf("%w: %s is not a band of %s", ErrBadQuery, val, name)
 			}
-			where = append(where, "t."+f.Name+" >= ? AND t."+f.Name+" < ?")
+			// A band is a range of the field's own index. Sorted by another
+			// column, SQLite would read the whole band through that index and
+			// sort it (27 ms for the low band of 100,000 customers); the unary
+			// + keeps the index out, so the list walks its order's index and
+			// keeps the band's rows as they come (0.1 ms).
+			col := "t." + f.Name
+			if sortCol, _ := m.sortColumn(q.Sort); sortCol != f.Name {
+				col = "+" + col
+			}
+			where = append(where, col+" >= ? AND "+col+" < ?")
 			args = append(args, f.Bands[i].Lo, f.Bands[i].Hi)
 		case Ref:
 			n, err := strconv.ParseInt(val, 10, 64)

@@ -154,7 +154,10 @@ type QualitySummary struct {
 }
 
 // CustomerQualitySummary averages the quality of the live customers
-// within the actor's read scope, in one query over the quality index.
+// within the actor's read scope. It adds up the per-owner, per-score
+// counts that the database keeps (customer_quality_counts, see migration
+// 0011) under the same scope condition as the customers themselves, so
+// its cost follows the number of owners, not of customers.
 func (s *Store) CustomerQualitySummary(ctx context.Context, a *Actor) (QualitySummary, error) {
 	m := Customers
 	if err := authorize(a, m.Key, ActRead); err != nil {
@@ -164,9 +167,10 @@ func (s *Store) CustomerQualitySummary(ctx context.Context, a *Actor) (QualitySu
 	if err != nil {
 		return QualitySummary{}, err
 	}
-	query := "SELECT count(*), COALESCE(sum(t.quality), 0), COALESCE(sum(t.quality < ?), 0) FROM customers t WHERE t.deleted_at IS NULL"
+	query := `SELECT COALESCE(sum(t.n), 0), COALESCE(sum(t.n * t.quality), 0), COALESCE(sum(CASE WHEN t.quality < ? THEN t.n END), 0)
+		FROM customer_quality_counts t`
 	if scope != "" {
-		query += " AND " + scope
+		query += " WHERE " + scope
 	}
 	var sum QualitySummary
 	var total int64

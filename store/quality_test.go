@@ -396,6 +396,7 @@ func TestOpenScoresAnOlderDatabase(t *testing.T) {
 			t.Errorf("customer %d scored %d, want %d", id, got, score)
 		}
 	}
+	checkQualityCounts(t, st.reader, "scoring at start")
 	var flags, updated int
 	if err := st.reader.QueryRow("SELECT count(*) FROM settings WHERE key = 'quality_rebuild'").Scan(&flags); err != nil || flags != 0 {
 		t.Errorf("the rebuild flag is still there (%d, %v)", flags, err)
@@ -463,4 +464,90 @@ func TestQualitySummaryFollowsTheScope(t *testing.T) {
 	if _, err := fx.st.CustomerQualitySummary(fx.ctx, fx.actor(t, none)); !errors.Is(err, ErrForbidden) {
 		t.Errorf("a user without customers: %v, want ErrForbidden", err)
 	}
+}
+
+// checkQualityCounts fails the test unless the per-owner score counts the
+// triggers keep match the live customers.
+func checkQualityCounts(t *testing.T, db *sql.DB, step string) {
+	t.Helper()
+	read := func(query string) string {
+		t.Helper()
+		rows, err := db.Query(query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var owner, quality, n int64
+			if err := rows.Scan(&owner, &quality, &n); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%d/%d:%d", owner, quality, n))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, " ")
+	}
+	kept := read("SELECT owner_id, quality, n FROM customer_quality_counts WHERE n <> 0 ORDER BY 1, 2")
+	want := read("SELECT COALESCE(owner_id, 0), quality, count(*) FROM customers WHERE deleted_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2")
+	if kept != want {
+		t.Errorf("after %s the counts are\n%s\nwant\n%s", step, kept, want)
+	}
+	var negative int
+	if err := db.QueryRow("SELECT count(*) FROM customer_quality_counts WHERE n < 0").Scan(&negative); err != nil || negative > 0 {
+		t.Errorf("after %s: %d negative counts (%v)", step, negative, err)
+	}
+}
+
+// TestQualityCountsFollowEveryWrite: whatever writes a customer (create,
+// bulk create, edit, reassign, delete, restore, purge, lead conversion),
+// the counts the home page adds up stay those of the live customers.
+func TestQualityCountsFollowEveryWrite(t *testing.T) {
+	fx := newSecFixture(t)
+	ctx, st, admin := fx.ctx, fx.st, fx.admin
+	check := func(step string) { t.Helper(); checkQualityCounts(t, st.reader, step) }
+	check("nothing")
+	a := mustCreate(t, st, admin, Customers, person("Ali", "Demir", Values{"phone": "0532 111 22 33"}))
+	b := mustCreate(t, st, admin, Customers, fullCompany().with("owner_id", fx.users["mate"]))
+	ids, err := st.CreateMany(ctx, admin, Customers, []Values{fullPerson(), person("Veli", "Kaya", nil), company("Boş A.Ş.", Values{"owner_id": nil})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobodys := mustCreate(t, st, SystemActor(), Customers, company("Sahipsiz A.Ş.", nil))
+	check("creating")
+	if _, _, err := st.Update(ctx, admin, Customers, nobodys.ID, Values{"phone": "0212 444 55 66"}); err != nil {
+		t.Fatal(err)
+	}
+	check("an edit of an unowned customer")
+	if _, _, err := st.Update(ctx, admin, Customers, a.ID, Values{"email": "ali@ornek.com.tr"}); err != nil {
+		t.Fatal(err)
+	}
+	check("an edit that changes the score")
+	if _, _, err := st.Update(ctx, admin, Customers, b.ID, Values{"owner_id": fx.users["peer"]}); err != nil {
+		t.Fatal(err)
+	}
+	check("reassigning")
+	if _, _, err := st.Update(ctx, admin, Customers, ids[2], Values{"notes": "Sadece not."}); err != nil {
+		t.Fatal(err)
+	}
+	check("an edit that keeps the score")
+	if err := st.Delete(ctx, admin, Customers, ids[0], ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	check("deleting")
+	if err := st.Restore(ctx, admin, Customers, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	check("restoring")
+	if err := st.Purge(ctx, admin, Customers, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	check("purging")
+	lead := mustCreate(t, st, admin, Customers, person("Aday", "Kişi", Values{"stage": "lead", "phone": "0532 999 88 77"}))
+	if _, _, err := st.ConvertLead(ctx, admin, lead.ID, ConvertInput{CompanyTitle: "Aday Ticaret Ltd. Şti.", Role: "authorized"}); err != nil {
+		t.Fatal(err)
+	}
+	check("converting a lead")
 }
