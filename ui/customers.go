@@ -49,6 +49,7 @@ type customer360 struct {
 	Can            recordRights
 	CanAssets      bool // the user may see assets at all
 	CanAddAsset    bool
+	CanVCard       bool // the user may take the record away as a contact card
 	Quality        qualityView
 }
 
@@ -132,6 +133,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Quality = customerQuality(l, st.actor, rec, d.Can.Edit)
+	if d.CanVCard, err = s.store.Allowed(r.Context(), st.actor, m, store.ActExport, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	d.CanAssets, d.CanAddAsset = st.actor.Can(store.Assets, store.ActRead), st.actor.Can(store.Assets, store.ActCreate)
 	var assets []*store.Record
 	if d.CanAssets {

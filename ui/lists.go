@@ -101,6 +101,7 @@ type listData struct {
 	CanAssign   bool          // the bulk bar offers assigning
 	CanDelete   bool          // and deleting
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
+	ExportVCard bool          // and as contact cards (customers)
 	SelectLabel string
 	Error       string
 }
@@ -214,6 +215,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 	d.Query = base.Encode()
 	if a.Can(m, store.ActExport) {
 		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
+		d.ExportVCard = CanExportAs(m, "vcf")
 	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 
