@@ -229,7 +229,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, q url.Values, lq stor
 		d.Columns = append(d.Columns, c)
 	}
 	for _, rec := range page.Records {
-		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID)}
+		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID), Cells: make([]cell, 0, len(chosen))}
 		for _, name := range chosen {
 			row.Cells = append(row.Cells, columnCell(l, m, name, rec))
 		}
