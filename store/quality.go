@@ -97,12 +97,6 @@ type Quality struct {
 	Gaps  []Gap
 }
 
-// Band is the name of the band the score falls in.
-func (q Quality) Band() string {
-	f, _ := Customers.Field(QualityField)
-	return f.BandOf(int64(q.Score))
-}
-
 // CustomerQuality scores a customer's values (a person's or a company's,
 // by their kind): the sum of the weights of the rules that hold, and a
 // gap for each rule that does not.
