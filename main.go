@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,7 +48,7 @@ Usage:
   kobicrm user passwd -email E [-db PATH]              set a user's password (the locked-out admin's way in)
   kobicrm token create -email E [-name NAME] [-db PATH]
                                                        make an API token for the user (printed once)
-  kobicrm export -module M -format csv|xlsx [-db PATH] OUT
+  kobicrm export -module M -format csv|xlsx|vcf [-db PATH] OUT
                                                        write every record of a module to a spreadsheet
   kobicrm import -module customers [-update-by tckn|vkn|email|phone|COLUMN] [-db PATH] FILE
                                                        bring a CSV or .xlsx file's rows into a module
@@ -409,19 +408,20 @@ func backupCmd(args []string) error {
 }
 
 // exportCmd writes every record of a module to a CSV (UTF-8 with BOM and
-// ';', as Turkish Excel opens it) or XLSX file: the list page's export,
-// for whoever holds the database file.
+// ';', as Turkish Excel opens it) or XLSX file, or the customers to a
+// vCard file: the list page's export, for whoever holds the database
+// file.
 func exportCmd(args []string) error {
 	fs, dbFlag := newFlags("export")
 	module := fs.String("module", "", "the module to export, e.g. customers")
-	format := fs.String("format", "csv", "csv or xlsx")
+	format := fs.String("format", "csv", "csv, xlsx, or vcf (contact cards, customers only)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	m, ok := store.ModuleByKey(*module)
-	if len(rest) != 1 || !ok || m.AdminOnly || !slices.Contains(ui.ExportFormats, *format) {
-		return usageErr("export: say -module (customers or assets), -format csv or xlsx, and one output file")
+	if len(rest) != 1 || !ok || m.AdminOnly || !ui.CanExportAs(m, *format) {
+		return usageErr("export: say -module (customers or assets), -format csv, xlsx or (for customers) vcf, and one output file")
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *dbFlag)

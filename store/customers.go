@@ -47,6 +47,7 @@ var Customers = register(&Module{
 		{Name: "tags", Kind: Tags, Search: true, Filter: true, List: true},
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
 		{Name: "notes", Kind: LongText},
+		{Name: QualityField, Kind: Int, Computed: true, List: true, Sort: true, Filter: true, Bands: QualityBands},
 	},
 	Prepare: prepareCustomer,
 })
@@ -72,6 +73,7 @@ func prepareCustomer(v Values, errs *ValidationError) {
 			errs.Add("postal_code", "error.postal_province", prov)
 		}
 	}
+	v[QualityField] = int64(CustomerQuality(v).Score)
 }
 
 func twoDigits(n int) string {

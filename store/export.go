@@ -47,3 +47,29 @@ func (s *Store) Export(ctx context.Context, a *Actor, m *Module, q ListQuery, ea
 	})
 	return n, err
 }
+
+// ExportRecord returns one live record for the actor to take away as a
+// file of its own (a vCard). It is read as Get reads it, so the fields
+// hidden from the actor are not in it, and only if it is within their
+// export scope as well as their read scope: ErrForbidden when they may
+// see it but not take it away. The export is recorded in the audit trail
+// against the record, with its format, for KVKK.
+func (s *Store) ExportRecord(ctx context.Context, a *Actor, m *Module, id int64, format string) (*Record, error) {
+	if err := authorize(a, m.Key, ActExport); err != nil {
+		return nil, err
+	}
+	if err := requireScope(ctx, s.reads, a, m, ActExport, id); err != nil {
+		return nil, err
+	}
+	rec, err := s.Get(ctx, a, m, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return audit(ctx, tx, a, ActionExport, m, id, []Change{{Field: "format", New: format}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}

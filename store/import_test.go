@@ -349,3 +349,25 @@ func TestImportWarnsOfDuplicates(t *testing.T) {
 		t.Fatalf("stored: %+v, %v", again, err)
 	}
 }
+
+// A .vcf from a phone goes through the same wizard: its cards become a
+// table of customer fields, mapped by name, checked and saved.
+func TestImportVCard(t *testing.T) {
+	st := newTestStore(t)
+	a := ActorFor(mustAdmin(t, st))
+	cards := "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Çağlar;Şükrü;;;\r\nFN:Şükrü Çağlar\r\nTEL;TYPE=CELL:0532 111 22 33\r\nTEL;TYPE=WORK:0212 444 55 66\r\n" +
+		"EMAIL:sukru@ornek.com.tr\r\nADR;TYPE=HOME:;;Atatürk Cad. 5;Konak;İzmir;35250;Türkiye\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Öztürk Gıda A.Ş.\r\nORG:Öztürk Gıda A.Ş.\r\nTEL:0232 000 00 00\r\nEND:VCARD\r\n"
+	imp := importFile(t, st, a, "rehber.vcf", []byte(cards), nil)
+	if imp.Format != "vcf" || imp.Created != 2 || imp.Failed != 0 {
+		t.Fatalf("import = %+v, failures %+v", imp, failures(t, st, a, imp.ID))
+	}
+	page, err := st.List(context.Background(), a, Customers, ListQuery{Search: "Şükrü", Limit: 5, Phones: true})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("list: %v, %v", page, err)
+	}
+	v := page.Records[0].Values
+	if v.Str("phone") != "+905321112233" || len(v.Phones("phones")) != 1 || v.Str("province") != "İzmir" || v.Str("postal_code") != "35250" {
+		t.Errorf("values = %v", v)
+	}
+}

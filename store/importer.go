@@ -12,6 +12,7 @@ import (
 
 	"kobicrm/store/sheet"
 	"kobicrm/store/tr"
+	"kobicrm/store/vcard"
 )
 
 // An import brings a spreadsheet's rows into a module in steps that are
@@ -222,12 +223,23 @@ func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName str
 	if err := authorize(a, m.Key, ActImport); err != nil {
 		return nil, err
 	}
+	format := ""
+	if isVCard(data) {
+		var err error
+		if data, err = vcardTable(data); err != nil {
+			return nil, &ImportFileError{Err: err}
+		}
+		format = "vcf"
+	}
 	t, err := sheet.Open(bytes.NewReader(data), fileName)
 	if err != nil {
 		return nil, &ImportFileError{Err: err}
 	}
 	defer t.Close()
-	imp := &Import{Module: m, FileName: fileName, Format: string(t.Format), Header: t.Header, Status: ImportUploaded}
+	if format == "" {
+		format = string(t.Format)
+	}
+	imp := &Import{Module: m, FileName: fileName, Format: format, Header: t.Header, Status: ImportUploaded}
 	columns := AutoMap(m, t.Header, voc)
 	// The decimal mark is told by the columns that hold numbers: dates
 	// ("23.11.2026") and phone numbers elsewhere would only confuse it.
@@ -249,7 +261,7 @@ func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName str
 	if err := t.Err(); err != nil {
 		return nil, &ImportFileError{Err: err}
 	}
-	if t.Format == sheet.CSV {
+	if format == string(sheet.CSV) {
 		// Known only once every row was read.
 		imp.Encoding, imp.Separator = string(t.Encoding()), string(t.Comma)
 	}
@@ -283,6 +295,33 @@ func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName str
 		return nil, fmt.Errorf("keep import of %s: %w", fileName, err)
 	}
 	return imp, nil
+}
+
+// isVCard says whether a file is contact cards (a .vcf from a phone or a
+// mail program) rather than a spreadsheet, by its first line.
+func isVCard(data []byte) bool {
+	head := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	return len(head) >= 11 && bytes.EqualFold(head[:11], []byte("BEGIN:VCARD"))
+}
+
+// vcardTable turns contact cards into the table of customer fields that
+// vcard.Rows makes, kept as a CSV file, so that the cards go through the
+// wizard's mapping, preview, checks and undo like any spreadsheet.
+func vcardTable(data []byte) ([]byte, error) {
+	cards, err := vcard.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	header, rows := vcard.Rows(cards)
+	cols := make([]sheet.Column, len(header))
+	for i, h := range header {
+		cols[i] = sheet.Column{Name: h}
+	}
+	var out bytes.Buffer
+	if err := sheet.WriteCSV(&out, cols, rows); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // columnAt is the field column i is mapped to, or "".

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,8 +203,12 @@ func (s *Store) list(ctx context.Context, a *Actor, m *Module, q ListQuery, acti
 		if err != nil {
 			return nil, err
 		}
+		v, err := m.cursorValue(col, c.V)
+		if err != nil {
+			return nil, err
+		}
 		where = append(where, "(t."+col+", t.id) "+op+" (?, ?)")
-		args = append(args, c.V, c.ID)
+		args = append(args, v, c.ID)
 	}
 	join := ""
 	if !q.Deleted {
@@ -256,7 +261,26 @@ func sortValue(r *Record, col string) string {
 	case "deleted_at":
 		return timeText(r.DeletedAt)
 	}
+	if n, ok := r.Values.Int(col); ok {
+		return strconv.FormatInt(n, 10)
+	}
 	return r.Values.Str(col)
+}
+
+// cursorValue is a cursor's sort value as the column holds it: an integer
+// column's is bound as a number, so that the keyset comparison never
+// rests on SQLite's type affinity, and a cursor that holds no number is
+// the caller's mistake.
+func (m *Module) cursorValue(col, v string) (any, error) {
+	f, ok := m.fields[col]
+	if !ok || !f.sortsAsInt() {
+		return v, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cursor", ErrBadQuery)
+	}
+	return n, nil
 }
 
 // filterSQL turns the query's filters into SQL conditions on the alias t.
@@ -284,7 +308,32 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 			}
 			where = append(where, "t.id IN (SELECT record_id FROM "+sideTable(m, f)+" WHERE ref_id = ?)")
 			args = append(args, n)
-		case Ref, Int:
+		case Int:
+			if len(f.Bands) == 0 {
+				n, err := strconv.ParseInt(val, 10, 64)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)
+				}
+				where = append(where, "t."+f.Name+" = ?")
+				args = append(args, n)
+				continue
+			}
+			i := slices.IndexFunc(f.Bands, func(b Band) bool { return b.Name == val })
+			if i < 0 {
+				return nil, nil, fmt.Errorf("%w: %s is not a band of %s", ErrBadQuery, val, name)
+			}
+			// A band is a range of the field's own index. Sorted by another
+			// column, SQLite would read the whole band through that index and
+			// sort it (27 ms for the low band of 100,000 customers); the unary
+			// + keeps the index out, so the list walks its order's index and
+			// keeps the band's rows as they come (0.1 ms).
+			col := "t." + f.Name
+			if sortCol, _ := m.sortColumn(q.Sort); sortCol != f.Name {
+				col = "+" + col
+			}
+			where = append(where, col+" >= ? AND "+col+" < ?")
+			args = append(args, f.Bands[i].Lo, f.Bands[i].Hi)
+		case Ref:
 			n, err := strconv.ParseInt(val, 10, 64)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%w: filter %s needs a number", ErrBadQuery, name)

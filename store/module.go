@@ -61,6 +61,10 @@ type Field struct {
 	List   bool // a list column by default
 	Sort   bool // the list can sort by it (the column is indexed)
 	Filter bool // the list offers a filter on it
+	// Bands are the named ranges an Int filter offers instead of an exact
+	// number (a customer's data quality: low, medium, high); their labels
+	// are choice keys, "choice.<module>.<name>.<band>".
+	Bands []Band
 	// Computed fields are filled by the module's hooks, never by input.
 	Computed bool
 	// Internal fields are the program's own (collation keys): never shown,
@@ -105,6 +109,22 @@ func (f *Field) ChoiceLabelIn(value, lang string) string {
 		return l
 	}
 	return f.ChoiceLabels[value]["tr"]
+}
+
+// Band is a named range of an integer field, Lo <= value < Hi.
+type Band struct {
+	Name   string
+	Lo, Hi int64
+}
+
+// BandOf is the band a value falls in, or "".
+func (f *Field) BandOf(n int64) string {
+	for _, b := range f.Bands {
+		if n >= b.Lo && n < b.Hi {
+			return b.Name
+		}
+	}
+	return ""
 }
 
 // Module is a declared module: its table and fields and the few hooks of
@@ -225,6 +245,10 @@ func (k Kind) side() bool { return k == Tags || k == PhoneList || k == RefList |
 // and keyset paging never meet NULL.
 func (k Kind) numeric() bool { return k == Int || k == Money || k == Ref }
 
+// sortsAsInt says whether a sortable field is a computed integer, which
+// lists sort and page by its number rather than by text.
+func (f *Field) sortsAsInt() bool { return f.Kind == Int && f.Computed }
+
 var registry = map[string]*Module{}
 var registryOrder []string
 
@@ -256,8 +280,20 @@ func register(m *Module) *Module {
 		if f.Internal && !f.Computed {
 			panic("store: an internal field must be computed: " + m.Key + "." + f.Name)
 		}
-		if f.Sort && (f.Kind.numeric() || f.Kind.side()) {
-			panic("store: only text-like columns can sort: " + m.Key + "." + f.Name)
+		// Keyset paging compares (column, id) with the last row's pair, which
+		// NULL would break: text columns hold '' when empty, and an integer
+		// may sort only when it is computed, so that the module's own hook
+		// fills it on every write (its column is NOT NULL as well).
+		if f.Sort && (f.Kind.side() || (f.Kind.numeric() && !f.sortsAsInt())) {
+			panic("store: only text-like columns and computed integers can sort: " + m.Key + "." + f.Name)
+		}
+		if len(f.Bands) > 0 && (f.Kind != Int || !f.Filter) {
+			panic("store: bands belong to an integer filter: " + m.Key + "." + f.Name)
+		}
+		for j, b := range f.Bands {
+			if b.Name == "" || b.Lo >= b.Hi || (j > 0 && b.Lo < f.Bands[j-1].Hi) {
+				panic("store: bands must be named, non-empty and ascending: " + m.Key + "." + f.Name)
+			}
 		}
 		m.fields[f.Name] = f
 	}

@@ -203,6 +203,21 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 	return rec, nil
 }
 
+// insertQuery is the module's INSERT of a new record: its columns, the
+// columns of InsertDefaults in name order, and the two times, in the order
+// insertRow binds them.
+func (m *Module) insertQuery() string {
+	cols := m.columns()
+	names := make([]string, 0, len(cols)+len(m.InsertDefaults)+2)
+	for _, f := range cols {
+		names = append(names, f.Name)
+	}
+	names = append(names, sortedKeys(m.InsertDefaults)...)
+	names = append(names, "created_at", "updated_at")
+	return "INSERT INTO " + m.Table + " (" + strings.Join(names, ", ") + ") VALUES (" +
+		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+}
+
 // insertRow checks and writes a new record and its side tables inside tx,
 // but not its search entry: CreateMany indexes a whole batch after its
 // rows. A non-zero created is the record's creation time instead of now.
@@ -228,14 +243,11 @@ func (s *Store) insertChecked(ctx context.Context, tx querier, a *Actor, m *Modu
 		return nil, err
 	}
 	cols := m.columns()
-	names := make([]string, 0, len(cols)+2)
-	args := make([]any, 0, len(cols)+2)
+	args := make([]any, 0, len(cols)+len(m.InsertDefaults)+2)
 	for _, f := range cols {
-		names = append(names, f.Name)
 		args = append(args, dbValue(f, vals[f.Name]))
 	}
 	for _, col := range sortedKeys(m.InsertDefaults) {
-		names = append(names, col)
 		args = append(args, m.InsertDefaults[col])
 	}
 	t := created
@@ -243,11 +255,8 @@ func (s *Store) insertChecked(ctx context.Context, tx querier, a *Actor, m *Modu
 		t = now()
 	}
 	ts := timeText(t)
-	names = append(names, "created_at", "updated_at")
 	args = append(args, ts, ts)
-	q := "INSERT INTO " + m.Table + " (" + strings.Join(names, ", ") + ") VALUES (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
-	res, err := tx.ExecContext(ctx, q, args...)
+	res, err := tx.ExecContext(ctx, m.insertQuery(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", m.Key, err)
 	}

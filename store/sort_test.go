@@ -155,6 +155,7 @@ func TestSortIndexes(t *testing.T) {
 		{"customers_phone_order", "customers", "phone", Customers},
 		{"assets_serial_order", "assets", "serial_no", Assets},
 		{"assets_plate_order", "assets", "plate", Assets},
+		{"customers_quality_order", "customers", "quality", Customers},
 	} {
 		var table, sql string
 		err := st.reader.QueryRow("SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND name = ?", tc.index).Scan(&table, &sql)

@@ -121,6 +121,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.rebuildQuality(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

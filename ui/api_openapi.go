@@ -254,6 +254,13 @@ func oaModuleSchemas(l *i18n.Locale, m *store.Module) (record, patch oaMap) {
 
 // oaFilterSchema is the schema of a filter's query parameter.
 func oaFilterSchema(f *store.Field) oaMap {
+	if len(f.Bands) > 0 {
+		names := make([]string, len(f.Bands))
+		for i, b := range f.Bands {
+			names[i] = b.Name
+		}
+		return oaMap{"type": "string", "enum": names}
+	}
 	switch f.Kind {
 	case store.Int, store.Ref, store.RefList:
 		return oaMap{"type": "integer", "format": "int64"}
@@ -344,10 +351,16 @@ func oaDocument(l *i18n.Locale, version string, mods []*store.Module) oaMap {
 		}
 		for _, f := range m.FilterFields() {
 			desc := "Only records whose " + f.Name + " is this."
-			switch f.Kind {
-			case store.Tags:
+			switch {
+			case f.Kind == store.Tags:
 				desc = "Only records with this tag."
-			case store.MultiChoice:
+			case len(f.Bands) > 0:
+				desc = "Only records whose " + f.Name + " is in this band:"
+				for _, b := range f.Bands {
+					desc += fmt.Sprintf(" %s %d–%d;", b.Name, b.Lo, b.Hi-1)
+				}
+				desc = strings.TrimSuffix(desc, ";") + "."
+			case f.Kind == store.MultiChoice:
 				desc = "Only records whose " + f.Name + " includes this choice."
 			}
 			params = append(params, oaMap{"name": f.Name, "in": "query", "description": desc, "schema": oaFilterSchema(f)})

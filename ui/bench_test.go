@@ -420,3 +420,25 @@ func BenchmarkAPICustomerCreate(b *testing.B) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
 }
+
+// The customer list sorted by data quality, the weakest first, and the
+// low band the home page links to.
+func BenchmarkPageCustomerSortByQuality(b *testing.B) {
+	benchSetup(b)
+	benchGet(b, "/customers?sort=quality", http.StatusOK, false)
+}
+
+func BenchmarkPageCustomerQualityLow(b *testing.B) {
+	benchSetup(b)
+	benchGet(b, "/customers?quality=low&sort=quality", http.StatusOK, false)
+}
+
+// The home page, with the data-quality figure of each scope's customers.
+func BenchmarkPageHome(b *testing.B) {
+	benchSetup(b)
+	for _, c := range benchScopes {
+		b.Run(c.name, func(b *testing.B) {
+			benchGetAs(b, "/", http.StatusOK, bench.users[c.name].cookie)
+		})
+	}
+}

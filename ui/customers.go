@@ -8,6 +8,7 @@ import (
 
 	"kobicrm/store"
 	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
 )
 
 // The customer's 360° page: everything the firm knows of one customer on
@@ -48,6 +49,48 @@ type customer360 struct {
 	Can            recordRights
 	CanAssets      bool // the user may see assets at all
 	CanAddAsset    bool
+	CanVCard       bool // the user may take the record away as a contact card
+	Quality        qualityView
+}
+
+// qualityView is a data-quality score as the pages show it: a meter
+// coloured by the bands, and the gaps, each linked to its input when the
+// user may edit the record.
+type qualityView struct {
+	Score     int
+	ScoreText string // "72/100"
+	Band      string // low, medium, high
+	BandLabel string
+	Low, High int // the meter's thresholds: where the medium and high bands start
+	Gaps      []gapView
+}
+
+type gapView struct {
+	Text   string
+	Points int
+	URL    string // the field in the edit form; "" without the right
+}
+
+func newQualityView(l *i18n.Locale, score int) qualityView {
+	f, _ := store.Customers.Field(store.QualityField)
+	band := f.BandOf(int64(score))
+	return qualityView{Score: score, ScoreText: l.T("quality.score", score), Band: band, BandLabel: l.T(store.Customers.ChoiceKey(f, band)),
+		Low: int(store.QualityBands[1].Lo), High: int(store.QualityBands[2].Lo)}
+}
+
+// customerQuality is the score of a record read whole, with the gaps the
+// user may be told of.
+func customerQuality(l *i18n.Locale, a *store.Actor, rec *store.Record, canEdit bool) qualityView {
+	q := store.QualityOf(a, rec)
+	v := newQualityView(l, q.Score)
+	for _, g := range q.Gaps {
+		gv := gapView{Text: l.T(g.Key), Points: g.Points}
+		if canEdit {
+			gv.URL = recordURL(store.Customers, rec.ID) + "/edit#f-" + g.Field
+		}
+		v.Gaps = append(v.Gaps, gv)
+	}
+	return v
 }
 
 func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +129,11 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other)})
 	}
 	if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Quality = customerQuality(l, st.actor, rec, d.Can.Edit)
+	if d.CanVCard, err = s.store.Allowed(r.Context(), st.actor, m, store.ActExport, rec.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

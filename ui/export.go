@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"kobicrm/store"
 	"kobicrm/store/sheet"
 	"kobicrm/store/tr"
+	"kobicrm/store/vcard"
 	"kobicrm/ui/i18n"
 )
 
@@ -21,8 +25,15 @@ import (
 // Excel understands. The store decides which records and fields the user
 // may take away; this file only lays them out.
 
-// ExportFormats are the spreadsheet formats a list exports to.
-var ExportFormats = []string{"csv", "xlsx"}
+// ExportFormats are the formats a list exports to: two spreadsheets, and
+// contact cards for the lists of customers.
+var ExportFormats = []string{"csv", "xlsx", "vcf"}
+
+// CanExportAs says whether m's lists export to format: a vCard file holds
+// customers only.
+func CanExportAs(m *store.Module, format string) bool {
+	return slices.Contains(ExportFormats, format) && (format != "vcf" || m == store.Customers)
+}
 
 // exportFields are the fields a user's export holds: every field but the
 // program's internal keys, a role's permissions and what is hidden from them.
@@ -38,11 +49,18 @@ func exportFields(a *store.Actor, m *store.Module) []*store.Field {
 	return out
 }
 
-// ExportFile writes the records of q to w in format (csv or xlsx) and
-// returns how many it wrote.
+// ExportFile writes the records of q to w in format (csv, xlsx, or vcf
+// for customers) and returns how many it wrote.
 func ExportFile(ctx context.Context, st *store.Store, a *store.Actor, l *i18n.Locale, m *store.Module, q store.ListQuery, format string, w io.Writer) (int, error) {
 	if c, ok := st.Module(m.Key); ok {
 		m = c // the database's declaration, with its custom fields
+	}
+	if !CanExportAs(m, format) {
+		return 0, fmt.Errorf("%w: %s export format %q", store.ErrBadQuery, m.Key, format)
+	}
+	if format == "vcf" {
+		// One card after another is a valid .vcf file.
+		return st.Export(ctx, a, m, q, func(r *store.Record) error { return vcard.Encode(w, store.CustomerCard(r)) })
 	}
 	fields := exportFields(a, m)
 	cols := []sheet.Column{{Name: l.T("export.id"), Numeric: true}}
@@ -142,21 +160,70 @@ func (s *Server) listExport(spec *listSpec) http.HandlerFunc {
 			return
 		}
 		format := r.URL.Query().Get("format")
-		if format != "xlsx" {
+		if !CanExportAs(m, format) {
 			format = "csv"
 		}
-		name := fmt.Sprintf("%s-%s.%s", tr.Fold(st.locale.T(spec.TitleKey)), time.Now().In(tr.Istanbul).Format(time.DateOnly), format)
-		name = strings.ReplaceAll(name, " ", "-")
-		ctype := "text/csv; charset=utf-8"
-		if format == "xlsx" {
-			ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		}
-		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		name := fmt.Sprintf("%s-%s", st.locale.T(spec.TitleKey), time.Now().In(tr.Istanbul).Format(time.DateOnly))
+		w.Header().Set("Content-Type", exportTypes[format])
+		w.Header().Set("Content-Disposition", attachment(name, format))
 		// Once the first bytes are out a failure can only cut the file short;
 		// the log says why.
 		if _, err := ExportFile(r.Context(), s.store, st.actor, st.locale, m, listQuery(spec, m, r.URL.Query()), format, w); err != nil {
 			s.log.Error("export", "list", spec.Key, "err", err)
 		}
 	}
+}
+
+// exportTypes are the formats' media types.
+var exportTypes = map[string]string{
+	"csv":  "text/csv; charset=utf-8",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"vcf":  "text/vcard; charset=utf-8",
+}
+
+// attachment is a Content-Disposition that saves the answer as name.ext:
+// the ASCII-folded name for every browser ("Şükrü Çağlar" becomes
+// sukru-caglar), and the name itself for those that read RFC 6266's
+// filename*.
+func attachment(name, ext string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range tr.Fold(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	ascii := strings.TrimSuffix(b.String(), "-")
+	if ascii == "" {
+		ascii = "kobicrm"
+	}
+	return `attachment; filename="` + ascii + "." + ext + `"; filename*=UTF-8''` + url.PathEscape(name+"."+ext)
+}
+
+// customerVCard answers a customer page's vCard link with the card, for
+// those who may export the record; the store records the export.
+func (s *Server) customerVCard(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	rec, err := s.store.ExportRecord(r.Context(), state(r).actor, store.Customers, id, "vcard")
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	// Written whole before the headers, so that a failure is a clean 500.
+	var b bytes.Buffer
+	if err := vcard.Encode(&b, store.CustomerCard(rec)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", exportTypes["vcf"])
+	w.Header().Set("Content-Disposition", attachment(rec.Title(), "vcf"))
+	_, _ = w.Write(b.Bytes())
 }

@@ -219,6 +219,9 @@ type cell struct {
 	URL   template.URL
 	Chips []string
 	HTML  template.HTML
+	// Badge shows the text as a coloured badge of the class
+	// "badge-<Badge>" (a data-quality band).
+	Badge string
 }
 
 // render writes the cell as escaped HTML. Lists render their cells here
@@ -231,6 +234,12 @@ func (c cell) render() template.HTML {
 		b.WriteString(`<div class="md">`)
 		b.WriteString(string(c.HTML))
 		b.WriteString(`</div>`)
+	case c.Badge != "":
+		b.WriteString(`<span class="badge badge-`)
+		b.WriteString(html.EscapeString(c.Badge))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(c.Text))
+		b.WriteString(`</span>`)
 	case len(c.Chips) > 0:
 		for _, chip := range c.Chips {
 			b.WriteString(`<span class="chip">`)
@@ -311,6 +320,10 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		}
 	case store.Int:
 		if n, ok := v.(int64); ok {
+			if band := f.BandOf(n); band != "" {
+				// A score shows its band in words as well as in colour.
+				return cell{Text: l.Int(n) + " · " + l.T(m.ChoiceKey(f, band)), Badge: f.Name + "-" + band}
+			}
 			return cell{Text: l.Int(n)}
 		}
 	case store.Ref:

@@ -28,6 +28,17 @@ type homeData struct {
 	Empty  bool
 	Recent []homeRow // the newest customers, any stage
 	Leads  []homeRow // the newest leads
+	// Quality is the average data quality of the customers the user may
+	// read; nil for a role without customers.
+	Quality *homeQuality
+}
+
+type homeQuality struct {
+	View      qualityView
+	Customers int
+	Low       int    // customers in the low band
+	LowBelow  int    // where the low band ends
+	LowURL    string // the list of them, the weakest first
 }
 
 // homeLimit is how many records each section of the home page shows.
@@ -55,6 +66,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		data.Recent = recent
 		data.Leads, err = s.newestCustomers(r.Context(), st.actor, st.locale, map[string]string{"stage": "lead"})
 		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if data.Quality, err = s.homeQuality(r.Context(), st.actor, st.locale); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -89,4 +104,19 @@ func (s *Server) newestCustomers(ctx context.Context, a *store.Actor, l *i18n.Lo
 		})
 	}
 	return rows, nil
+}
+
+// homeQuality is the firm's data-quality figure as the user sees it,
+// averaged by the store within their read scope.
+func (s *Server) homeQuality(ctx context.Context, a *store.Actor, l *i18n.Locale) (*homeQuality, error) {
+	if !a.Can(store.Customers, store.ActRead) {
+		return nil, nil
+	}
+	sum, err := s.store.CustomerQualitySummary(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	low := store.QualityBands[0]
+	return &homeQuality{View: newQualityView(l, sum.Average), Customers: sum.Customers, Low: sum.Low,
+		LowBelow: int(low.Hi), LowURL: "/customers?" + store.QualityField + "=" + low.Name + "&sort=" + store.QualityField}, nil
 }

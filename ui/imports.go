@@ -16,6 +16,7 @@ import (
 	"kobicrm/store"
 	"kobicrm/store/sheet"
 	"kobicrm/store/tr"
+	"kobicrm/store/vcard"
 	"kobicrm/ui/i18n"
 )
 
@@ -214,8 +215,11 @@ func importFileMessage(l *i18n.Locale, err error) string {
 			msg = l.T(e.key)
 		}
 	}
+	if ve := (*vcard.Error)(nil); errors.As(err, &ve) {
+		msg = l.T("import.err_vcard", ve.Line)
+	}
 	switch {
-	case errors.Is(err, sheet.ErrTooLarge):
+	case errors.Is(err, sheet.ErrTooLarge), errors.Is(err, vcard.ErrTooLarge):
 		msg = l.T("import.err_too_large", sheet.DefaultMaxBytes>>20)
 	case errors.Is(err, sheet.ErrTooManyColumns):
 		msg = l.T("import.err_too_many_columns", sheet.DefaultMaxColumns)
@@ -442,7 +446,10 @@ func (s *Server) renderImportMap(w http.ResponseWriter, r *http.Request, status 
 
 // importFormat describes the file as the importer read it.
 func importFormat(l *i18n.Locale, imp *store.Import) string {
-	if imp.Format != string(sheet.CSV) {
+	switch imp.Format {
+	case "vcf":
+		return l.T("import.format_vcf", imp.Rows)
+	case string(sheet.XLSX):
 		return l.T("import.format_xlsx", imp.Rows)
 	}
 	sep := imp.Separator

@@ -107,6 +107,7 @@ type listData struct {
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
 	ImportURL   string        // the module's import wizard; "" without the right
 	DupsURL     string        // the likely duplicates, for those who may edit the records
+	ExportVCard bool          // and as contact cards (customers)
 	SelectLabel string
 	Error       string
 }
@@ -224,6 +225,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	d.Query = base.Encode()
 	if a.Can(m, store.ActExport) {
 		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
+		d.ExportVCard = CanExportAs(m, "vcf")
 	}
 	if a.Can(m, store.ActImport) {
 		d.ImportURL = "/" + m.Key + "/import"
@@ -243,7 +245,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		d.Columns = append(d.Columns, c)
 	}
 	for _, rec := range page.Records {
-		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID)}
+		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID), Cells: make([]cell, 0, len(chosen))}
 		for _, name := range chosen {
 			row.Cells = append(row.Cells, columnCell(l, m, name, rec))
 		}
@@ -286,6 +288,14 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 				fi.Options = optionsHTML(selectOptions(opts, fi.Value, true))
 			default:
 				continue // reached through the parent's page, not a list filter
+			}
+		case store.Int:
+			if len(f.Bands) > 0 {
+				opts := []option{{Value: "", Label: "—"}}
+				for _, b := range f.Bands {
+					opts = append(opts, option{Value: b.Name, Label: l.T(m.ChoiceKey(f, b.Name)), Selected: fi.Value == b.Name})
+				}
+				fi.Options = optionsHTML(opts)
 			}
 		case store.Bool:
 			fi.Options = optionsHTML([]option{{Value: "", Label: "—"}, {Value: "1", Label: l.T("value.yes"), Selected: fi.Value == "1"},

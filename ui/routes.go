@@ -51,6 +51,7 @@ func (s *Server) Handler() http.Handler {
 	in.HandleFunc("/customers/{id:[0-9]+}/contacts/remove", s.contactRemove).Methods(http.MethodPost)
 	in.HandleFunc("/customers/{id:[0-9]+}/convert", s.convertForm).Methods(http.MethodGet)
 	in.HandleFunc("/customers/{id:[0-9]+}/convert", s.convertSubmit).Methods(http.MethodPost)
+	in.HandleFunc("/customers/{id:[0-9]+}/vcard", s.customerVCard).Methods(http.MethodGet)
 
 	// The administrators' logs are refused by the store itself (403), not
 	// hidden by requireAdmin.
