@@ -32,7 +32,7 @@ var ExportFormats = []string{"csv", "xlsx", "vcf"}
 // CanExportAs says whether m's lists export to format: a vCard file holds
 // customers only.
 func CanExportAs(m *store.Module, format string) bool {
-	return slices.Contains(ExportFormats, format) && (format != "vcf" || m == store.Customers)
+	return slices.Contains(ExportFormats, format) && (format != "vcf" || m.Key == store.Customers.Key)
 }
 
 // exportFields are the fields a user's export holds: every field but the

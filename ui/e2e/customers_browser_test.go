@@ -784,7 +784,9 @@ func TestSearchLookupAssetsRecycle(t *testing.T) {
 	w.setup(adminName, adminEmail, adminPassword)
 	sukru := seedCustomer(t, w, "person", person("Şükrü", "Çelik", "İzmir", "phone", sukruPhone, "tckn", validTCKN))
 	seedCustomer(t, w, "company", url.Values{"title": {"ISPARTA Ltd."}, "vkn": {validVKN1}, "province": {"Isparta"}, "phone": {"0246 223 11 22"}})
-	seedCustomer(t, w, "company", url.Values{"title": {"Çiçekçi Işık"}, "province": {"Ankara"}, "phone": {"0246 223 11 22"}})
+	// The same switchboard number on purpose: the lookup offers a choice.
+	// The form warns of the likely duplicate, and the seed saves anyway.
+	seedCustomer(t, w, "company", url.Values{"title": {"Çiçekçi Işık"}, "province": {"Ankara"}, "phone": {"0246 223 11 22"}, "confirm_duplicate": {"1"}})
 
 	b := newBrowser(t, srv)
 	b.login(adminEmail, adminPassword)
