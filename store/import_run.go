@@ -17,6 +17,13 @@ import (
 	"kobicrm/store/sheet"
 )
 
+// ImportHeadroom is how much more Go heap an import may use than the
+// server's pages: the file, a batch or two of rows, the index of likely
+// duplicates. The server raises its soft memory limit by this much while
+// imports run (a 100,000-row file kept up to 76 MB live), lest the
+// collector run without pause.
+const ImportHeadroom = 128 << 20
+
 // importBatch is how many rows share a transaction: large enough that a
 // commit's cost is spread, small enough that the office's other writes
 // wait only a moment behind one.

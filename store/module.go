@@ -174,6 +174,7 @@ type Module struct {
 	fields  map[string]*Field
 	cols    []*Field // prepareColumns
 	selectT string
+	insertT string
 	set     *moduleSet // the store's modules this one belongs to; nil: the registry
 }
 

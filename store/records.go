@@ -71,6 +71,7 @@ func (m *Module) prepareColumns() {
 	}
 	b.WriteString(", t.created_at, t.updated_at, t.deleted_at")
 	m.selectT = b.String()
+	m.insertT = m.makeInsertQuery()
 }
 
 type scanner interface{ Scan(...any) error }
@@ -205,8 +206,10 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 
 // insertQuery is the module's INSERT of a new record: its columns, the
 // columns of InsertDefaults in name order, and the two times, in the order
-// insertRow binds them.
-func (m *Module) insertQuery() string {
+// insertRow binds them. It is made once, with the columns.
+func (m *Module) insertQuery() string { return m.insertT }
+
+func (m *Module) makeInsertQuery() string {
 	cols := m.columns()
 	names := make([]string, 0, len(cols)+len(m.InsertDefaults)+2)
 	for _, f := range cols {

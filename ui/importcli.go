@@ -66,7 +66,9 @@ func ImportFile(ctx context.Context, st *store.Store, a *store.Actor, cat *i18n.
 	}
 	fmt.Fprintln(out, l.T("cli.import_mode", l.T("import.mode."+string(imp.Settings.Mode))+importKeyNote(l, imp)))
 
+	restore := raiseMemoryLimit()
 	done, runErr := st.RunImport(ctx, a, imp.ID, voc, nil)
+	restore()
 	if done == nil {
 		return nil, runErr
 	}

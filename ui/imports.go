@@ -687,6 +687,7 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 	voc := s.vocabulary(m)
 	id := imp.ID
 	s.jobs.start(id, func(ctx context.Context) {
+		defer raiseMemoryLimit()()
 		done, err := s.store.RunImport(ctx, a, id, voc, nil)
 		switch {
 		case errors.Is(err, store.ErrImportState):
