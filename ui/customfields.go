@@ -194,8 +194,7 @@ func (s *Server) customFieldRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("custom field removed", "module", m.Key, "field", f.Name, "backup", backup, "user", st.user.Email)
-	st.session.AddFlash("ok:" + l.T("fields.removed", label, backup))
-	st.dirty = true
+	s.addFlash(r, "ok", "fields.removed", label, backup)
 	s.redirect(w, r, "/admin/fields")
 }
 

@@ -131,7 +131,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		for _, f := range st.session.Flashes() {
 			if fl, ok := f.(string); ok {
 				kind, text, _ := strings.Cut(fl, ":")
-				p.Flashes = append(p.Flashes, flash{Kind: kind, Text: st.locale.T(text)})
+				parts := strings.Split(text, flashArgSep)
+				args := make([]any, len(parts)-1)
+				for i, a := range parts[1:] {
+					args[i] = a
+				}
+				p.Flashes = append(p.Flashes, flash{Kind: kind, Text: st.locale.T(parts[0], args...)})
 			}
 			st.dirty = true
 		}
@@ -172,14 +177,18 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request) {
 	st.dirty = false
 }
 
-// addFlash queues a message for the next page the user sees.
-func (s *Server) addFlash(r *http.Request, kind, key string) {
+// addFlash queues a message for the next page the user sees: a catalogue
+// key and its arguments, translated when the page is shown.
+func (s *Server) addFlash(r *http.Request, kind, key string, args ...string) {
 	st := state(r)
 	if st.session != nil {
-		st.session.AddFlash(kind + ":" + key)
+		st.session.AddFlash(kind + ":" + strings.Join(append([]string{key}, args...), flashArgSep))
 		st.dirty = true
 	}
 }
+
+// flashArgSep separates a flash's key from its arguments.
+const flashArgSep = "\x1f"
 
 // redirect answers with 303 See Other (after a POST, the browser follows
 // with a GET), saving the session first.
