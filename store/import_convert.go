@@ -33,6 +33,8 @@ type converter struct {
 	voc     *ImportVocabulary
 	mark    sheet.DecimalMark
 	update  bool // empty cells leave the stored value alone
+	// defaults fill what a created row leaves empty (ImportSettings.Defaults).
+	defaults Values
 
 	users map[string]int64            // folded name or e-mail → active user
 	refs  map[string]map[string]int64 // target module → folded title → id (0: ambiguous)
@@ -45,6 +47,14 @@ func (s *Store) newConverter(ctx context.Context, a *Actor, imp *Import, voc *Im
 		refs: map[string]map[string]int64{}, s: s}
 	if c.voc == nil {
 		c.voc = &ImportVocabulary{}
+	}
+	c.defaults = Values{}
+	for name, text := range imp.Settings.Defaults {
+		if f, ok := c.m.Field(name); ok {
+			if v, msg := f.parseText(text); msg == nil {
+				c.defaults[name] = v // checkSettings refused any other
+			}
+		}
 	}
 	for _, name := range c.columns {
 		if f, ok := c.m.Field(name); ok && f.Kind == Ref && f.Ref == "users" && c.users == nil {

@@ -223,6 +223,9 @@ func (s *Store) previewCheck(ctx context.Context, a *Actor, imp *Import, conv *c
 	for k, v := range in {
 		vals[k] = v
 	}
+	if target == 0 {
+		fillDefaults(vals, in, conv.defaults)
+	}
 	errs := &ValidationError{}
 	m.check(vals, errs)
 	if err := checkRefs(ctx, s.reader, a, m, vals, old, errs); err != nil {
@@ -314,15 +317,26 @@ type pendingRow struct {
 	body, private string
 }
 
+// fillDefaults gives the fields that a row's cells left empty the
+// import's defaults, over the module's own (a new customer's "customer").
+func fillDefaults(vals, row, defaults Values) {
+	for k, v := range defaults {
+		if isEmpty(row[k]) {
+			vals[k] = v
+		}
+	}
+}
+
 // prepareNew does for a row what creating it needs and the database does
 // not: defaults, protected fields, the owner, the module's checks and the
 // search entry. It runs on the goroutine that reads the file, so that this
 // work overlaps the writer's.
-func prepareNew(a *Actor, m *Module, p *pendingRow) {
+func prepareNew(a *Actor, m *Module, defaults Values, p *pendingRow) {
 	vals := m.NewValues()
 	for k, v := range p.vals {
 		vals[k] = v
 	}
+	fillDefaults(vals, p.vals, defaults)
 	protect(a, m, vals, nil)
 	if m.owned() && vals["owner_id"] == nil && a.UserID > 0 {
 		vals["owner_id"] = a.UserID
@@ -598,7 +612,7 @@ func (s *Store) readBatches(ctx context.Context, a *Actor, imp *Import, conv *co
 		p := pendingRow{num: row.Num, cells: row.Cells}
 		p.vals, p.created, p.id, p.errs = conv.row(ctx, row.Cells)
 		if len(p.errs) == 0 {
-			prepareNew(a, imp.Module, &p)
+			prepareNew(a, imp.Module, conv.defaults, &p)
 		}
 		batch = append(batch, p)
 		if len(batch) == importBatch {
@@ -773,7 +787,7 @@ func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, q querier, a *Actor, m
 		return rec, string(body), err
 	}
 	if p.newVals == nil {
-		prepareNew(a, m, &p)
+		return nil, "", fmt.Errorf("import row %d: not prepared", p.num) // readBatches prepares every row it passes on
 	}
 	// The row's own checks ran in prepareNew; what needs the database
 	// (the owner, the references) runs here, in the transaction.

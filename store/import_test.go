@@ -371,3 +371,36 @@ func TestImportVCard(t *testing.T) {
 		t.Errorf("values = %v", v)
 	}
 }
+
+// The leads list imports leads: a default fills the stage that a row
+// leaves empty, and a row that names its stage keeps it.
+func TestImportDefaults(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	imp := importFile(t, st, a, "adaylar.csv", []byte("Ad;Soyad;Aşama\nAli;Veli;\nCan;Cem;Müşteri\n"), func(s *ImportSettings) {
+		s.Defaults = map[string]string{"stage": "lead"}
+	})
+	if imp.Created != 2 {
+		t.Fatalf("import = %+v", imp)
+	}
+	// Without the column, the default wins over the module's own.
+	importFile(t, st, a, "adaylar2.csv", []byte("Ad;Soyad\nDeniz;Ak\n"), func(s *ImportSettings) {
+		s.Defaults = map[string]string{"stage": "lead"}
+	})
+	for name, want := range map[string]string{"Ali": "lead", "Can": "customer", "Deniz": "lead"} {
+		page, err := st.List(ctx, a, Customers, ListQuery{Search: name, Limit: 5})
+		if err != nil || len(page.Records) != 1 || page.Records[0].Values.Str("stage") != want {
+			t.Errorf("%s: %v, %v", name, page, err)
+		}
+	}
+	bad, err := st.NewImport(ctx, a, Customers, "x.csv", []byte("Ad;Soyad\nA;B\n"), testVocabulary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := bad.Settings
+	set.Defaults = map[string]string{"stage": "nope"}
+	if _, err := st.SetImportSettings(ctx, a, bad.ID, set); err == nil {
+		t.Error("a default that is no choice accepted")
+	}
+}

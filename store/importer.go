@@ -68,6 +68,9 @@ type ImportSettings struct {
 	// name (tckn, vkn, email, phone, …), ImportIDColumn, or
 	// ExternalKeyPrefix followed by a column name of the file.
 	Key string `json:"key,omitempty"`
+	// Defaults are values (as a form would send them) for fields that a
+	// created row leaves empty: the leads list imports leads.
+	Defaults map[string]string `json:"defaults,omitempty"`
 }
 
 // Import is one uploaded file and what became of it.
@@ -490,6 +493,13 @@ func checkSettings(imp *Import, set *ImportSettings) error {
 			errs.Add("columns", "error.import_twice", c)
 		}
 		seen[c] = true
+	}
+	for name, text := range set.Defaults {
+		if f, ok := m.Field(name); !ok || !importable(f) {
+			errs.Add("defaults", "error.unknown_field")
+		} else if _, msg := f.parseText(text); msg != nil {
+			errs.Add("defaults", msg.Key, msg.Args...)
+		}
 	}
 	if set.Decimal != "," && set.Decimal != "." {
 		errs.Add("decimal", "error.choice")

@@ -34,11 +34,24 @@ func cp1254(t testing.TB, s string) []byte {
 // does, with the page's CSRF token.
 func (c *client) upload(page, name string, data []byte) *resp {
 	c.t.Helper()
+	return c.uploadWith(page, name, data, nil)
+}
+
+// uploadWith is upload with more form fields, as hidden inputs send them.
+func (c *client) uploadWith(page, name string, data []byte, fields url.Values) *resp {
+	c.t.Helper()
 	tok := c.token(page)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if err := mw.WriteField(csrfField, tok); err != nil {
 		c.t.Fatal(err)
+	}
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				c.t.Fatal(err)
+			}
+		}
 	}
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
@@ -117,7 +130,7 @@ func TestImportWizard(t *testing.T) {
 
 	// The list offers the wizard next to the export.
 	wantBody(t, c.get("/customers"), `id="import-link"`, `href="/customers/import"`)
-	wantBody(t, c.get("/leads"), `href="/customers/import"`)
+	wantBody(t, c.get("/leads"), `href="/customers/import?stage=lead"`)
 	r := c.get("/customers/import")
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, e.tr("import.upload_heading"), `enctype="multipart/form-data"`)
@@ -437,4 +450,29 @@ func TestImportKey(t *testing.T) {
 			t.Errorf("ImportKey(%q) = %q, want an error", name, got)
 		}
 	}
+}
+
+// The leads list's import makes leads: its link carries the list's stage,
+// the upload form keeps it, and rows that leave the stage empty get it.
+func TestImportFromTheLeadsList(t *testing.T) {
+	t.Parallel()
+	e, c := setUp(t)
+	r := c.get("/customers/import?stage=lead")
+	wantStatus(t, r, http.StatusOK)
+	wantBody(t, r, `name="default.stage" value="lead"`, e.tr("import.defaults_note"), e.tr("field.customers.stage")+": "+e.tr("choice.customers.stage.lead"))
+	r = c.uploadWith("/customers/import?stage=lead", "adaylar.csv", []byte("Ad;Soyad;Telefon\nMehmet;Demir;0544 000 00 02\n"), url.Values{"default.stage": {"lead"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	id := importID(t, r.location())
+	wantBody(t, c.get(importURL(id, "map")), `id="import-defaults"`)
+	if _, err := e.st.RunImport(context.Background(), store.SystemActor(), id, e.srv.vocabulary(store.Customers), nil); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.st.List(context.Background(), store.SystemActor(), store.Customers, store.ListQuery{Search: "Mehmet", Limit: 5})
+	if err != nil || len(page.Records) != 1 || page.Records[0].Values.Str("stage") != "lead" {
+		t.Fatalf("imported from the leads list: %v, %v", page, err)
+	}
+	// A stage that is no choice is refused at the upload, with the reason.
+	r = c.uploadWith("/customers/import", "x.csv", []byte("Ad;Soyad\nA;B\n"), url.Values{"default.stage": {"nope"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, e.tr("error.choice"))
 }

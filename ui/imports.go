@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -98,12 +99,46 @@ func (s *Server) loadImport(w http.ResponseWriter, r *http.Request) (*store.Impo
 // Upload
 
 type importStartData struct {
-	Module  *store.Module
-	Action  string
-	ListURL string
-	Form    *form
-	Recent  []importSummary
-	MaxMB   int
+	Module   *store.Module
+	Action   string
+	ListURL  string
+	Form     *form
+	Recent   []importSummary
+	MaxMB    int
+	Defaults []importDefault // values for what the rows leave empty
+}
+
+// importDefault is a value the rows of an import get when they leave the
+// field empty: the leads list's stage.
+type importDefault struct {
+	Name, Value string // the field and its value, for the form
+	Text        string // "Aşama: Aday", for people
+}
+
+// importDefaults reads the defaults asked for (the list's fixed filters,
+// in the query or the form as field=value) that name a field of m.
+func importDefaults(l *i18n.Locale, m *store.Module, in url.Values) (map[string]string, []importDefault) {
+	var set map[string]string
+	var shown []importDefault
+	for _, f := range store.ImportTargets(m) {
+		v := in.Get("default." + f.Name)
+		if v == "" {
+			v = in.Get(f.Name)
+		}
+		if v == "" {
+			continue
+		}
+		if set == nil {
+			set = map[string]string{}
+		}
+		set[f.Name] = v
+		text := v
+		if f.Kind == store.Choice {
+			text = choiceLabel(l, m, f, v)
+		}
+		shown = append(shown, importDefault{Name: f.Name, Value: v, Text: fieldLabel(l, m, f) + ": " + text})
+	}
+	return set, shown
 }
 
 // importSummary is one earlier import in the upload page's list.
@@ -130,6 +165,11 @@ func (s *Server) renderImportStart(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	d := &importStartData{Module: m, Action: "/" + m.Key + "/import", ListURL: "/" + m.Key, Form: f, MaxMB: sheet.DefaultMaxBytes >> 20}
+	values := r.URL.Query()
+	if r.Method == http.MethodPost {
+		values = r.PostForm
+	}
+	_, d.Defaults = importDefaults(l, m, values)
 	for _, imp := range recent {
 		sum := importSummary{URL: importURL(imp.ID, ""), FileName: imp.FileName, When: l.DateTime(imp.CreatedAt), Status: importStatus(l, imp, false)}
 		if imp.Status == store.ImportUploaded {
@@ -185,6 +225,20 @@ func (s *Server) importUpload(m *store.Module) http.HandlerFunc {
 			s.storeError(w, r, err)
 			return
 		}
+		if defaults, _ := importDefaults(l, m, r.PostForm); defaults != nil {
+			set := imp.Settings
+			set.Defaults = defaults
+			_, err := s.store.SetImportSettings(r.Context(), st.actor, imp.ID, set)
+			if v, ok := store.AsValidation(err); ok {
+				f.Errors["file"] = l.T(v.Fields["defaults"].Key, v.Fields["defaults"].Args...)
+				s.renderImportStart(w, r, http.StatusUnprocessableEntity, m, f)
+				return
+			}
+			if err != nil {
+				s.storeError(w, r, err)
+				return
+			}
+		}
 		s.redirect(w, r, importURL(imp.ID, "map"))
 	}
 }
@@ -235,6 +289,7 @@ func importFileMessage(l *i18n.Locale, err error) string {
 
 type importMapData struct {
 	Imp      *store.Import
+	Defaults []importDefault
 	Action   string
 	Format   string
 	Columns  []mapColumn
@@ -298,7 +353,7 @@ func (s *Server) importMapSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	st := state(r)
 	l := st.locale
-	set := store.ImportSettings{Columns: make([]string, len(imp.Header)), Decimal: r.PostFormValue("decimal"),
+	set := store.ImportSettings{Columns: make([]string, len(imp.Header)), Decimal: r.PostFormValue("decimal"), Defaults: imp.Settings.Defaults,
 		Mode: store.ImportMode(r.PostFormValue("mode")), Key: r.PostFormValue("key")}
 	for i := range imp.Header {
 		set.Columns[i] = r.PostFormValue("column_" + strconv.Itoa(i))
@@ -390,6 +445,11 @@ func (s *Server) renderImportMap(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	d := &importMapData{Imp: imp, Action: importURL(imp.ID, "map"), Format: importFormat(l, imp), Form: f}
+	defaults := url.Values{}
+	for k, v := range imp.Settings.Defaults {
+		defaults.Set(k, v)
+	}
+	_, d.Defaults = importDefaults(l, m, defaults)
 	targets := []string{"", store.ImportIDColumn, store.CreatedAtKey}
 	for _, t := range store.ImportTargets(m) {
 		targets = append(targets, t.Name)

@@ -228,7 +228,16 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		d.ExportVCard = CanExportAs(m, "vcf")
 	}
 	if a.Can(m, store.ActImport) {
+		// A list of some of the module's records (the leads) imports
+		// records of its kind.
 		d.ImportURL = "/" + m.Key + "/import"
+		if len(spec.Fixed) > 0 {
+			fixed := url.Values{}
+			for k, v := range spec.Fixed {
+				fixed.Set(k, v)
+			}
+			d.ImportURL += "?" + fixed.Encode()
+		}
 	}
 	if m.HasDuplicateDetection() && a.Can(m, store.ActEdit) {
 		d.DupsURL = "/" + m.Key + "/duplicates"
