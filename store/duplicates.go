@@ -316,19 +316,9 @@ func (sp *dupSpec) lookup(k dupKey) (string, []any) {
 // exceptID is the record being edited (0 for a new one), which is never
 // its own duplicate. Each key is an index lookup.
 func (s *Store) FindDuplicates(ctx context.Context, a *Actor, m *Module, v Values, exceptID int64) ([]Duplicate, error) {
-	if err := authorize(a, m.Key, ActRead); err != nil {
-		return nil, err
-	}
-	sp, err := dupSpecOf(m)
+	sp, scope, scopeArgs, err := dupReadable(a, m)
 	if err != nil {
 		return nil, err
-	}
-	scope, scopeArgs, err := scopeCond(a, m, ActRead)
-	if err != nil {
-		return nil, err
-	}
-	if scope != "" {
-		scope = " AND " + scope
 	}
 	vals := sp.prepared(v)
 	kind := sp.kindOf(vals)
@@ -388,22 +378,33 @@ type DupIndex struct {
 	titles []string
 }
 
-// DuplicateIndex loads the identifying values of the live records of m
-// that the actor may read (those outside their scope are never reported).
-func (s *Store) DuplicateIndex(ctx context.Context, a *Actor, m *Module) (*DupIndex, error) {
+// dupReadable is what a duplicate search of m by a needs: the module's
+// keys, and the condition (" AND …", on the table as t) that keeps to the
+// records a may read.
+func dupReadable(a *Actor, m *Module) (*dupSpec, string, []any, error) {
 	if err := authorize(a, m.Key, ActRead); err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
 	sp, err := dupSpecOf(m)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
-	scope, scopeArgs, err := scopeCond(a, m, ActRead)
+	scope, args, err := scopeCond(a, m, ActRead)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
 	if scope != "" {
 		scope = " AND " + scope
+	}
+	return sp, scope, args, nil
+}
+
+// DuplicateIndex loads the identifying values of the live records of m
+// that the actor may read (those outside their scope are never reported).
+func (s *Store) DuplicateIndex(ctx context.Context, a *Actor, m *Module) (*DupIndex, error) {
+	sp, scope, scopeArgs, err := dupReadable(a, m)
+	if err != nil {
+		return nil, err
 	}
 	x := &DupIndex{sp: sp, a: a, seed: maphash.MakeSeed(), first: map[uint64]int32{}, more: map[uint64][]int32{}}
 

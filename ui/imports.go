@@ -95,6 +95,17 @@ func (s *Server) loadImport(w http.ResponseWriter, r *http.Request) (*store.Impo
 	return imp, true
 }
 
+// loadPendingImport is loadImport for the wizard's steps before the run:
+// an import that has run (or is running) goes to its result page instead.
+func (s *Server) loadPendingImport(w http.ResponseWriter, r *http.Request) (*store.Import, bool) {
+	imp, ok := s.loadImport(w, r)
+	if ok && imp.Status != store.ImportUploaded {
+		s.redirect(w, r, importURL(imp.ID, ""))
+		return nil, false
+	}
+	return imp, ok
+}
+
 // ---------------------------------------------------------------------------
 // Upload
 
@@ -317,12 +328,8 @@ type modeChoice struct {
 }
 
 func (s *Server) importMap(w http.ResponseWriter, r *http.Request) {
-	imp, ok := s.loadImport(w, r)
+	imp, ok := s.loadPendingImport(w, r)
 	if !ok {
-		return
-	}
-	if imp.Status != store.ImportUploaded {
-		s.redirect(w, r, importURL(imp.ID, ""))
 		return
 	}
 	set := imp.Settings
@@ -343,12 +350,8 @@ func (s *Server) importMap(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) importMapSubmit(w http.ResponseWriter, r *http.Request) {
-	imp, ok := s.loadImport(w, r)
+	imp, ok := s.loadPendingImport(w, r)
 	if !ok {
-		return
-	}
-	if imp.Status != store.ImportUploaded {
-		s.redirect(w, r, importURL(imp.ID, ""))
 		return
 	}
 	st := state(r)
@@ -642,12 +645,8 @@ type previewCell struct {
 }
 
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
-	imp, ok := s.loadImport(w, r)
+	imp, ok := s.loadPendingImport(w, r)
 	if !ok {
-		return
-	}
-	if imp.Status != store.ImportUploaded {
-		s.redirect(w, r, importURL(imp.ID, ""))
 		return
 	}
 	st := state(r)
@@ -728,12 +727,8 @@ func importKeyNote(l *i18n.Locale, imp *store.Import) string {
 
 // importRun starts the run in the background and shows its progress page.
 func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
-	imp, ok := s.loadImport(w, r)
+	imp, ok := s.loadPendingImport(w, r)
 	if !ok {
-		return
-	}
-	if imp.Status != store.ImportUploaded {
-		s.redirect(w, r, importURL(imp.ID, ""))
 		return
 	}
 	a := state(r).actor
