@@ -233,6 +233,11 @@ func serveCmd(args []string) error {
 		return err
 	}
 	defer st.Close()
+	// Only the server, holding the lock, may call the runs it finds going
+	// its predecessor's: a command-line import beside it is its own.
+	if err := st.RecoverImports(ctx); err != nil {
+		return err
+	}
 	st.StartMaintenance(5*time.Minute, store.DefaultSessionLimits.Absolute)
 
 	ln, err := listen(*addr)

@@ -316,6 +316,7 @@ func (sp *dupSpec) lookup(k dupKey) (string, []any) {
 // exceptID is the record being edited (0 for a new one), which is never
 // its own duplicate. Each key is an index lookup.
 func (s *Store) FindDuplicates(ctx context.Context, a *Actor, m *Module, v Values, exceptID int64) ([]Duplicate, error) {
+	m = s.mod(m) // with the database's custom fields
 	sp, scope, scopeArgs, err := dupReadable(a, m)
 	if err != nil {
 		return nil, err
@@ -402,6 +403,7 @@ func dupReadable(a *Actor, m *Module) (*dupSpec, string, []any, error) {
 // DuplicateIndex loads the identifying values of the live records of m
 // that the actor may read (those outside their scope are never reported).
 func (s *Store) DuplicateIndex(ctx context.Context, a *Actor, m *Module) (*DupIndex, error) {
+	m = s.mod(m) // with the database's custom fields
 	sp, scope, scopeArgs, err := dupReadable(a, m)
 	if err != nil {
 		return nil, err
@@ -664,6 +666,7 @@ const maxGroupPairs = 8
 // more than one record, then reads only those records, so the cost grows
 // with the table, never with its square.
 func (s *Store) ScanDuplicates(ctx context.Context, a *Actor, m *Module, limit int, after string) ([]DuplicatePair, string, error) {
+	m = s.mod(m) // with the database's custom fields
 	if err := authorize(a, m.Key, ActRead); err != nil {
 		return nil, "", err
 	}

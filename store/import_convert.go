@@ -36,7 +36,8 @@ type converter struct {
 	// defaults fill what a created row leaves empty (ImportSettings.Defaults).
 	defaults Values
 
-	users map[string]int64            // folded name or e-mail → active user
+	a     *Actor
+	users map[string]int64            // folded name or e-mail → active user (-1: several)
 	refs  map[string]map[string]int64 // target module → folded title → id (0: ambiguous)
 	s     *Store
 }
@@ -44,7 +45,7 @@ type converter struct {
 func (s *Store) newConverter(ctx context.Context, a *Actor, imp *Import, voc *ImportVocabulary) (*converter, error) {
 	c := &converter{m: imp.Module, header: imp.Header, columns: imp.Settings.Columns, voc: voc,
 		mark: sheet.DecimalMark(imp.Settings.Decimal[0]), update: imp.Settings.Mode == ImportUpdate,
-		refs: map[string]map[string]int64{}, s: s}
+		refs: map[string]map[string]int64{}, s: s, a: a}
 	if c.voc == nil {
 		c.voc = &ImportVocabulary{}
 	}
@@ -64,8 +65,13 @@ func (s *Store) newConverter(ctx context.Context, a *Actor, imp *Import, voc *Im
 			}
 			c.users = map[string]int64{}
 			for _, u := range users {
-				c.users[tr.Fold(u.Name)] = u.ID
-				c.users[tr.Fold(u.Email)] = u.ID
+				for _, k := range []string{tr.Fold(u.Name), tr.Fold(u.Email)} {
+					if _, seen := c.users[k]; seen {
+						c.users[k] = -1 // two people of one name: say which by e-mail
+					} else {
+						c.users[k] = u.ID
+					}
+				}
 			}
 		}
 	}
@@ -211,7 +217,10 @@ func (c *converter) ref(ctx context.Context, f *Field, cell string) (any, *Msg) 
 		return n, nil
 	}
 	if f.Ref == "users" {
-		if id, ok := c.users[tr.Fold(cell)]; ok {
+		switch id, ok := c.users[tr.Fold(cell)]; {
+		case ok && id < 0:
+			return nil, &Msg{Key: "error.import_ambiguous", Args: []any{cell}}
+		case ok:
 			return id, nil
 		}
 		return nil, &Msg{Key: "error.import_user", Args: []any{cell}}
@@ -229,7 +238,7 @@ func (c *converter) ref(ctx context.Context, f *Field, cell string) (any, *Msg) 
 	id, seen := cache[key]
 	if !seen {
 		var err error
-		if id, err = c.s.refByTitle(ctx, target, cell); err != nil {
+		if id, err = c.s.refByTitle(ctx, c.a, target, cell); err != nil {
 			return nil, &Msg{Key: "error.save"}
 		}
 		cache[key] = id
@@ -243,15 +252,22 @@ func (c *converter) ref(ctx context.Context, f *Field, cell string) (any, *Msg) 
 	return nil, &Msg{Key: "error.import_ref", Args: []any{cell}}
 }
 
-// refByTitle finds the one live record of m named title: its id, 0 when
-// there is none, -1 when there are several. Titles are compared by their
-// collation key, which the sort index holds.
-func (s *Store) refByTitle(ctx context.Context, m *Module, title string) (int64, error) {
+// refByTitle finds the one live record of m named title among those a
+// may read: its id, 0 when there is none, -1 when there are several.
+// Titles are compared by their collation key, which the sort index holds.
+func (s *Store) refByTitle(ctx context.Context, a *Actor, m *Module, title string) (int64, error) {
 	if _, ok := m.Field(SortKeyField); !ok {
 		return 0, nil
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT id FROM "+m.Table+" WHERE "+SortKeyField+" = ? AND deleted_at IS NULL LIMIT 2",
-		hex.EncodeToString(tr.SortKey(strings.TrimSpace(title))))
+	scope, args, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return 0, nil // nothing of m is the actor's to name
+	}
+	if scope != "" {
+		scope = " AND " + scope
+	}
+	rows, err := s.reader.QueryContext(ctx, "SELECT t.id FROM "+m.Table+" t WHERE t."+SortKeyField+" = ? AND t.deleted_at IS NULL"+scope+" LIMIT 2",
+		append([]any{hex.EncodeToString(tr.SortKey(strings.TrimSpace(title)))}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("find %s %q: %w", m.Key, title, err)
 	}

@@ -54,9 +54,20 @@ func (s *Store) newKeyIndex(ctx context.Context, a *Actor, imp *Import) (*keyInd
 	k := &keyIndex{ids: map[string]int64{}}
 	var query string
 	var args []any
+	scope, scopeArgs, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
+	}
 	if name, ok := strings.CutPrefix(set.Key, ExternalKeyPrefix); ok {
+		// Only live records the actor may read: an id of a record in the
+		// recycle bin (an undone import) matches nothing.
 		k.col, k.ext = headerIndex(imp.Header, name), headerKey(name)
-		query, args = "SELECT value, record_id FROM external_ids WHERE module = ? AND name = ?", []any{m.Key, k.ext}
+		query = "SELECT e.value, e.record_id FROM external_ids e JOIN " + m.Table + " t ON t.id = e.record_id" +
+			" WHERE e.module = ? AND e.name = ? AND t.deleted_at IS NULL" + scope
+		args = append([]any{m.Key, k.ext}, scopeArgs...)
 	} else {
 		k.field = set.Key
 		col := set.Key
@@ -65,17 +76,11 @@ func (s *Store) newKeyIndex(ctx context.Context, a *Actor, imp *Import) (*keyInd
 		} else if ok && f.Kind.side() {
 			return nil, fmt.Errorf("import key %q: not a column", col)
 		}
-		scope, scopeArgs, err := scopeCond(a, m, ActRead)
-		if err != nil {
-			return nil, err
-		}
 		query = "SELECT t." + col + ", t.id FROM " + m.Table + " t WHERE t.deleted_at IS NULL"
 		if col != ImportIDColumn {
 			query += " AND t." + col + " <> ''"
 		}
-		if scope != "" {
-			query += " AND " + scope
-		}
+		query += scope
 		args = scopeArgs
 	}
 	rows, err := s.reader.QueryContext(ctx, query, args...)
@@ -140,7 +145,7 @@ func (s *Store) PreviewImport(ctx context.Context, a *Actor, id int64, voc *Impo
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSettings(imp, &imp.Settings); err != nil {
+	if err := checkSettings(a, imp, &imp.Settings); err != nil {
 		return nil, err
 	}
 	conv, err := s.newConverter(ctx, a, imp, voc)
@@ -377,9 +382,6 @@ func (s *Store) RunImport(ctx context.Context, a *Actor, id int64, voc *ImportVo
 			return nil, err
 		}
 	}
-	if err := checkSettings(imp, &imp.Settings); err != nil {
-		return nil, err
-	}
 	err = s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE imports SET status = ? WHERE id = ? AND status = ?", ImportRunning, id, ImportUploaded)
 		if err != nil {
@@ -388,12 +390,15 @@ func (s *Store) RunImport(ctx context.Context, a *Actor, id int64, voc *ImportVo
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrImportState
 		}
-		return nil
+		// The settings as they are now that nobody can change them.
+		if imp, err = s.getImport(ctx, tx, a, id); err != nil {
+			return err
+		}
+		return checkSettings(a, imp, &imp.Settings)
 	})
 	if err != nil {
 		return nil, err
 	}
-	imp.Status = ImportRunning
 	runErr := s.runRows(ctx, a, imp, voc, progress)
 	imp.Status = ImportDone
 	if runErr != nil {
@@ -401,11 +406,18 @@ func (s *Store) RunImport(ctx context.Context, a *Actor, id int64, voc *ImportVo
 	}
 	imp.FinishedAt = now().UTC().Truncate(time.Millisecond)
 	// The end is written even when the caller has gone away, so that the
-	// import never stays "running".
+	// import never stays "running". A run that kept nothing (a bulk load
+	// rolled back as a whole) keeps its file and can be run again.
 	endCtx := context.WithoutCancel(ctx)
+	again := runErr != nil && imp.Done == 0
 	err = s.writes.run(endCtx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE imports SET status = ?, finished_at = ?, file = x'' WHERE id = ?",
-			imp.Status, timeText(imp.FinishedAt), id); err != nil {
+		if again {
+			imp.Status, imp.FinishedAt = ImportUploaded, time.Time{}
+			_, err := tx.ExecContext(ctx, "UPDATE imports SET status = ? WHERE id = ? AND status = ?", ImportUploaded, id, ImportRunning)
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE imports SET status = ?, finished_at = ?, file = x'' WHERE id = ? AND status = ?",
+			imp.Status, timeText(imp.FinishedAt), id, ImportRunning); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, ActionImport, m, 0, []Change{
@@ -986,6 +998,24 @@ func createdIDs(ctx context.Context, tx *sql.Tx, importID int64) ([]int64, error
 	return ids, closeRows(rows, "import created ids")
 }
 
+// keptFromUndo says whether a record of the run's id ranges is no longer
+// the run's own: an id used again after its record was purged (created
+// after the run ended), or a record another was merged into since, which
+// now holds that record's history and links too.
+func keptFromUndo(ctx context.Context, tx *sql.Tx, imp *Import, id int64) (bool, error) {
+	var later, merged bool
+	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+imp.Module.Table+" WHERE id = ? AND created_at > ?)",
+		id, timeText(imp.FinishedAt)).Scan(&later)
+	if err == nil && !later {
+		err = tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM audit_log WHERE module = ? AND record_id = ? AND action = ? AND at > ?)",
+			imp.Module.Key, id, ActionMerge, timeText(imp.FinishedAt)).Scan(&merged)
+	}
+	if err != nil {
+		return false, fmt.Errorf("undo import %d: record %d: %w", imp.ID, id, err)
+	}
+	return later || merged, nil
+}
+
 func (s *Store) undoCreated(ctx context.Context, tx *sql.Tx, a *Actor, imp *Import) error {
 	m := imp.Module
 	ids, err := createdIDs(ctx, tx, imp.ID)
@@ -1002,6 +1032,11 @@ func (s *Store) undoCreated(ctx context.Context, tx *sql.Tx, a *Actor, imp *Impo
 	}
 	stamp := timeText(now())
 	for _, rid := range ids {
+		if keep, err := keptFromUndo(ctx, tx, imp, rid); err != nil {
+			return err
+		} else if keep {
+			continue
+		}
 		res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" AS t SET deleted_at = ? WHERE "+cond, append([]any{stamp, rid}, args...)...)
 		if err != nil {
 			return fmt.Errorf("undo import: delete %s %d: %w", m.Key, rid, err)
@@ -1079,9 +1114,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// recoverImports marks runs that were going when the program stopped as
-// interrupted: what they saved stays, and can be undone.
-func (s *Store) recoverImports(ctx context.Context) error {
+// RecoverImports marks runs that were going when the server stopped as
+// interrupted: what they saved stays, and can be undone. Only the server
+// calls it, at start, holding the database's server lock: Open cannot,
+// as a command-line backup or import opens the database beside a running
+// server, whose runs are alive.
+func (s *Store) RecoverImports(ctx context.Context) error {
 	if _, err := s.writer.ExecContext(ctx, "UPDATE imports SET status = ?, finished_at = ? WHERE status = ?",
 		ImportInterrupted, timeText(now()), ImportRunning); err != nil {
 		return fmt.Errorf("recover imports: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -402,5 +403,96 @@ func TestImportDefaults(t *testing.T) {
 	set.Defaults = map[string]string{"stage": "nope"}
 	if _, err := st.SetImportSettings(ctx, a, bad.ID, set); err == nil {
 		t.Error("a default that is no choice accepted")
+	}
+}
+
+// A field hidden from the user's role is no column or key of theirs:
+// matching rows by a hidden TCKN would tell them whose it is.
+func TestImportLeavesHiddenFieldsAlone(t *testing.T) {
+	fx := newSecFixture(t)
+	hides := fx.role(t, "TCKN'siz", Permissions{
+		Grants: map[string]map[string]string{"customers": {"read": "all", "create": "all", "edit": "all", "import": "all"}},
+		Fields: map[string]map[string]string{"customers": {"tckn": "hidden"}},
+	})
+	can := fx.actor(t, fx.user(t, "Can", 0, nil, hides))
+	imp, err := fx.st.NewImport(fx.ctx, can, Customers, "a.csv", []byte("Ad;Soyad;TC Kimlik No\nAli;Veli;10000000146\n"), testVocabulary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(imp.Settings.Columns, ","); got != "first_name,last_name," {
+		t.Errorf("columns offered: %s", got)
+	}
+	set := imp.Settings
+	set.Columns[2] = "tckn"
+	if _, err := fx.st.SetImportSettings(fx.ctx, can, imp.ID, set); err == nil {
+		t.Error("a hidden field mapped")
+	}
+	set.Columns[2] = ""
+	set.Mode, set.Key = ImportSkip, "tckn"
+	if _, err := fx.st.SetImportSettings(fx.ctx, can, imp.ID, set); err == nil {
+		t.Error("a hidden field taken as the key")
+	}
+}
+
+// Undo bins the run's records and no other: not a record that took an id
+// of the run's after its record was purged, and not one merged into since.
+func TestUndoLeavesWhatIsNoLongerTheRuns(t *testing.T) {
+	st := newTestStore(t)
+	ctx := context.Background()
+	a := ActorFor(mustAdmin(t, st))
+	imp := importFile(t, st, a, "a.csv", []byte("Ad;Soyad;Telefon\nAli;Veli;0532 000 00 01\nCan;Cem;0532 000 00 02\nDeniz;Ak;0532 000 00 03\n"), nil)
+	ids := func(name string) int64 {
+		page, err := st.List(ctx, a, Customers, ListQuery{Search: name, Limit: 5})
+		if err != nil || len(page.Records) != 1 {
+			t.Fatalf("%s: %v, %v", name, page, err)
+		}
+		return page.Records[0].ID
+	}
+	deniz := ids("Deniz")
+	if err := st.Delete(ctx, a, Customers, deniz); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Purge(ctx, a, Customers, deniz); err != nil {
+		t.Fatal(err)
+	}
+	now = func() time.Time { return time.Now().Add(time.Minute) }
+	defer func() { now = time.Now }()
+	later := mustCreate(t, st, a, Customers, Values{"kind": "person", "first_name": "Sonra", "last_name": "Gelen"})
+	if later.ID != deniz {
+		t.Logf("the id was not used again (%d, %d); the test still checks the merge", later.ID, deniz)
+	}
+	other := mustCreate(t, st, a, Customers, Values{"kind": "person", "first_name": "Ali", "last_name": "Veli", "phone": "0532 000 00 01"})
+	if _, err := st.Merge(ctx, a, Customers, ids("Can"), other.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UndoImport(ctx, a, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	for name, live := range map[string]bool{"Sonra": true, "Can": true} {
+		page, err := st.List(ctx, a, Customers, ListQuery{Search: name, Limit: 5})
+		if err != nil || (len(page.Records) == 1) != live {
+			t.Errorf("%s after the undo: %v, %v", name, page, err)
+		}
+	}
+	page, _ := st.List(ctx, a, Customers, ListQuery{Search: "Veli", Limit: 5})
+	if len(page.Records) != 0 {
+		t.Errorf("Ali of the run is still live: %v", page.Records)
+	}
+}
+
+// After an undo, the old program's ids match nothing: the same file
+// imports again, rather than failing on records in the recycle bin.
+func TestImportExternalKeyAfterUndo(t *testing.T) {
+	st := newTestStore(t)
+	a := ActorFor(mustAdmin(t, st))
+	set := func(s *ImportSettings) { s.Mode, s.Key = ImportUpdate, ExternalKeyPrefix+"Müşteri No" }
+	file := []byte("Müşteri No;Ad;Soyad\nM-1;Ali;Veli\n")
+	first := importFile(t, st, a, "eski.csv", file, set)
+	if _, err := st.UndoImport(context.Background(), a, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	again := importFile(t, st, a, "eski.csv", file, set)
+	if again.Created != 1 || again.Failed != 0 {
+		t.Fatalf("again = %+v", again)
 	}
 }

@@ -244,6 +244,11 @@ func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName str
 	}
 	imp := &Import{Module: m, FileName: fileName, Format: format, Header: t.Header, Status: ImportUploaded}
 	columns := AutoMap(m, t.Header, voc)
+	for i, c := range columns {
+		if c != "" && a.FieldAccess(m, c) == AccessHidden {
+			columns[i] = "" // never offered to a role that may not see it
+		}
+	}
 	// The decimal mark is told by the columns that hold numbers: dates
 	// ("23.11.2026") and phone numbers elsewhere would only confuse it.
 	var votes sheet.DecimalVotes
@@ -456,7 +461,7 @@ func (s *Store) SetImportSettings(ctx context.Context, a *Actor, id int64, set I
 		if imp.Status != ImportUploaded {
 			return ErrImportState
 		}
-		if err := checkSettings(imp, &set); err != nil {
+		if err := checkSettings(a, imp, &set); err != nil {
 			return err
 		}
 		body, err := json.Marshal(set)
@@ -474,9 +479,16 @@ func (s *Store) SetImportSettings(ctx context.Context, a *Actor, id int64, set I
 }
 
 // checkSettings makes sure the settings fit the import's file and module.
-func checkSettings(imp *Import, set *ImportSettings) error {
+//
+// A field hidden from the actor's role is no column, key or default of
+// theirs: matching rows by a hidden TCKN would tell them whose it is.
+func checkSettings(a *Actor, imp *Import, set *ImportSettings) error {
 	m := imp.Module
 	errs := &ValidationError{}
+	hidden := func(name string) bool {
+		_, ok := m.Field(name)
+		return ok && a.FieldAccess(m, name) == AccessHidden
+	}
 	if len(set.Columns) != len(imp.Header) {
 		errs.Add("columns", "error.import_columns")
 		return errs
@@ -487,7 +499,7 @@ func checkSettings(imp *Import, set *ImportSettings) error {
 			continue
 		}
 		f, ok := m.Field(c)
-		if c != ImportIDColumn && c != CreatedAtKey && (!ok || !importable(f)) {
+		if c != ImportIDColumn && c != CreatedAtKey && (!ok || !importable(f) || hidden(c)) {
 			errs.Add("columns", "error.import_columns")
 		} else if seen[c] {
 			errs.Add("columns", "error.import_twice", c)
@@ -495,7 +507,7 @@ func checkSettings(imp *Import, set *ImportSettings) error {
 		seen[c] = true
 	}
 	for name, text := range set.Defaults {
-		if f, ok := m.Field(name); !ok || !importable(f) {
+		if f, ok := m.Field(name); !ok || !importable(f) || hidden(name) {
 			errs.Add("defaults", "error.unknown_field")
 		} else if _, msg := f.parseText(text); msg != nil {
 			errs.Add("defaults", msg.Key, msg.Args...)

@@ -50,6 +50,7 @@ const (
 // "merge" entry naming the other record, the fields taken and the rows
 // moved.
 func (s *Store) Merge(ctx context.Context, a *Actor, m *Module, survivorID, otherID int64, take map[string]string) (*Record, error) {
+	m = s.mod(m) // with the database's custom fields
 	if err := authorize(a, m.Key, ActEdit); err != nil {
 		return nil, err
 	}
@@ -95,6 +96,12 @@ func (s *Store) Merge(ctx context.Context, a *Actor, m *Module, survivorID, othe
 		moved, dropped, err := repoint(ctx, tx, a, m, survivorID, otherID)
 		if err != nil {
 			return err
+		}
+		// The other program's ids of the merged record now name the
+		// survivor, so that its next import updates the one kept.
+		if _, err := tx.ExecContext(ctx, "UPDATE OR REPLACE external_ids SET record_id = ? WHERE module = ? AND record_id = ?",
+			survivorID, m.Key, otherID); err != nil {
+			return fmt.Errorf("merge %s: external ids: %w", m.Key, err)
 		}
 		del, delArgs, err := scopeCond(a, m, ActDelete)
 		if err != nil {

@@ -113,10 +113,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.recoverImports(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
 	if err := s.refillNameFolds(ctx); err != nil {
 		s.Close()
 		return nil, err

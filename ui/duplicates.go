@@ -115,6 +115,7 @@ type duplicatesData struct {
 // user sees, surest first.
 func (s *Server) duplicatesPage(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		st := state(r)
 		l := st.locale
 		after := r.URL.Query().Get("after")
@@ -181,6 +182,7 @@ type mergeData struct {
 // mergeForm shows two records side by side, field by field.
 func (s *Server) mergeForm(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		d, ok := s.mergeData(w, r, m, r.URL.Query())
 		if !ok {
 			return
@@ -283,6 +285,7 @@ func emptyCell(c cell) bool { return c.Text == "" && c.URL == "" && len(c.Chips)
 // mergeSubmit merges as the form chose and goes to the survivor.
 func (s *Server) mergeSubmit(m *store.Module) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
 		st := state(r)
 		l := st.locale
 		q := r.PostForm
