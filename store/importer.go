@@ -289,14 +289,17 @@ func (s *Store) NewImport(ctx context.Context, a *Actor, m *Module, fileName str
 	}
 	err = s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO imports
-			(module, file_name, file, format, encoding, separator, header, row_count, settings, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.Key, fileName, data, imp.Format, imp.Encoding, imp.Separator, string(header), imp.Rows, string(settings),
+			(module, file_name, format, encoding, separator, header, row_count, settings, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Key, fileName, imp.Format, imp.Encoding, imp.Separator, string(header), imp.Rows, string(settings),
 			nullID(imp.CreatedBy), timeText(imp.CreatedAt))
 		if err != nil {
 			return err
 		}
-		imp.ID, err = res.LastInsertId()
+		if imp.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO import_files (import_id, data) VALUES (?, ?)", imp.ID, data)
 		return err
 	})
 	if err != nil {

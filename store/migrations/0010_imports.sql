@@ -8,9 +8,6 @@ CREATE TABLE imports (
     id           INTEGER PRIMARY KEY,
     module       TEXT    NOT NULL,
     file_name    TEXT    NOT NULL,
-    -- The uploaded file itself, until the run has read it: the wizard's
-    -- steps are separate requests, possibly after a restart.
-    file         BLOB    NOT NULL,
     format       TEXT    NOT NULL,                -- csv, xlsx, vcf
     encoding     TEXT    NOT NULL DEFAULT '',     -- of a CSV
     separator    TEXT    NOT NULL DEFAULT '',     -- of a CSV
@@ -37,6 +34,15 @@ CREATE TABLE imports (
 ) STRICT;
 
 CREATE INDEX imports_created ON imports (created_by, id);
+
+-- The uploaded file itself, until the run has read it: the wizard's steps
+-- are separate requests, possibly after a restart. In a table of its own,
+-- as a run updates its import's counts after every batch, and SQLite
+-- rewrites a whole row, megabytes of file included, on each update.
+CREATE TABLE import_files (
+    import_id INTEGER PRIMARY KEY REFERENCES imports (id) ON DELETE CASCADE,
+    data      BLOB    NOT NULL
+) STRICT;
 
 -- What a run did to a row, for the rows that matter afterwards: updated
 -- records (to undo them), skipped rows (to say which record they matched)
