@@ -49,9 +49,9 @@ Usage:
   kobicrm token create -email E [-name NAME] [-db PATH]
                                                        make an API token for the user (printed once)
   kobicrm export -module M -format csv|xlsx|vcf [-db PATH] OUT
-                                                       write every record of a module to a spreadsheet
+                                                       write every record of a module to a spreadsheet (vcf: customers' contact cards)
   kobicrm import -module customers [-update-by tckn|vkn|email|phone|COLUMN] [-db PATH] FILE
-                                                       bring a CSV or .xlsx file's rows into a module
+                                                       bring a CSV, .xlsx or .vcf file's rows into a module
   kobicrm version                                      print the version
   kobicrm help                                         print this help
 
