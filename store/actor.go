@@ -31,6 +31,9 @@ func authorize(a *Actor, module, action string) error {
 	if a == nil {
 		return ErrForbidden
 	}
+	if m, ok := ModuleByKey(module); ok && m.AppendOnly && (action == ActEdit || action == ActDelete) {
+		return ErrForbidden // a ledger keeps what was written, for administrators too
+	}
 	if a.Admin || a.System {
 		return nil
 	}

@@ -182,6 +182,8 @@ func (c *converter) value(ctx context.Context, f *Field, cell string) (any, *Msg
 		return f.parseText(whole)
 	case Date:
 		return f.parseText(firstWord(cell))
+	case DateTime:
+		return f.parseText(cell)
 	case PhoneList:
 		return parseImportPhones(cell)
 	case Ref:

@@ -364,6 +364,32 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 			}
 			where = append(where, "t."+f.Name+" = ?")
 			args = append(args, n)
+		case DateTime:
+			// A day, or a range of days "from..to" with either end open,
+			// in Istanbul: the moments from the first day's midnight to
+			// the last day's end.
+			from, to, isRange := strings.Cut(val, "..")
+			if !isRange {
+				to = from
+			}
+			for _, b := range []struct {
+				day, op string
+				next    bool
+			}{{from, ">=", false}, {to, "<", true}} {
+				if strings.TrimSpace(b.day) == "" {
+					continue
+				}
+				d, ok := tr.ParseDate(strings.TrimSpace(b.day))
+				if !ok {
+					return nil, nil, fmt.Errorf("%w: date %q", ErrBadQuery, b.day)
+				}
+				if b.next {
+					d = d.AddDate(0, 0, 1)
+				}
+				where = append(where, "t."+f.Name+" "+b.op+" ?")
+				args = append(args, d.UTC().Format(tr.DateTimeLayout))
+			}
+			where = append(where, "t."+f.Name+" <> ''")
 		case Date:
 			// A day, or a range "from..to" with either end open.
 			from, to, isRange := strings.Cut(val, "..")

@@ -81,6 +81,11 @@ func TestMergeMovesEveryReference(t *testing.T) {
 							t.Fatal(err)
 						}
 					}
+				case ref.Table == "kvkk_events":
+					if _, err := fx.st.writer.ExecContext(fx.ctx, `INSERT INTO kvkk_events (customer_id, kind, at, created_at)
+						VALUES (?, 'notice', '2026-01-15T09:30:00Z', '2026-01-15T09:30:00Z')`, other.ID); err != nil {
+						t.Fatal(err)
+					}
 				case tables[ref.Table] != nil:
 					child := tables[ref.Table]
 					v := fx.genValues(t, child, "bagli", ref.Column, "", fx.admin.UserID, map[string]int64{"customers": other.ID})

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Kind is what a field holds. The kind decides how a value is parsed from a
@@ -22,6 +25,7 @@ const (
 	PostalCode Kind = "postalcode" // five digits, province-prefixed
 	Plate      Kind = "plate"      // Turkish licence plate
 	Date       Kind = "date"       // a day, kept as YYYY-MM-DD
+	DateTime   Kind = "datetime"   // a moment, kept in UTC as 2006-01-02T15:04:05Z (tr.DateTimeLayout)
 	Int        Kind = "int"
 	Money      Kind = "money" // kuruş
 	Choice     Kind = "choice"
@@ -53,8 +57,10 @@ type Field struct {
 	Ref     string   // Ref: the module key it points to ("users" for people of the firm)
 	Max     int      // Text, LongText: the longest value in characters
 
-	// Group ties a field to one value of the module's Discriminator, such
-	// as the person-only fields of a customer. Empty: the field is common.
+	// Group ties a field to values of the module's Discriminator, such as
+	// the person-only fields of a customer, or a call's duration; several
+	// values are joined by commas ("call,sms,email"). Empty: the field is
+	// common.
 	Group string
 
 	Search bool // part of the record's search key
@@ -158,6 +164,19 @@ type Module struct {
 	// before the row is written; id is 0 for a new record.
 	Verify func(ctx context.Context, q querier, id int64, v Values, errs *ValidationError) error
 
+	// OnCreate fills what a new record takes from who creates it (the
+	// user who recorded a consent), before it is checked.
+	OnCreate func(a *Actor, v Values)
+
+	// AfterSave runs inside the write's transaction once a record is
+	// created (old nil) or updated, for what a write sets off beyond its
+	// own row (a consent task on a contact, closing one on a decision).
+	AfterSave func(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, old, v Values) error
+
+	// AppendOnly modules keep every record as written: a ledger is never
+	// edited or deleted, a later record supersedes an earlier one.
+	AppendOnly bool
+
 	// AdminOnly modules (users, teams, departments, roles) are reached by
 	// administrators only; roles grant nothing on them.
 	AdminOnly bool
@@ -179,7 +198,7 @@ type Module struct {
 }
 
 // Values are a record's field values by field name: string for text-like
-// kinds (Date as YYYY-MM-DD), int64 for Int, Money and Ref, bool for Bool,
+// kinds (Date as YYYY-MM-DD, DateTime as UTC text), int64 for Int, Money and Ref, bool for Bool,
 // []string for Tags and []PhoneEntry for PhoneList. A missing or nil value
 // is empty.
 type Values map[string]any
@@ -235,7 +254,22 @@ func (m *Module) ChoiceKey(f *Field, value string) string {
 
 // Applies says whether a field belongs to a record with these values.
 func (m *Module) Applies(f *Field, v Values) bool {
-	return f.Group == "" || m.Discriminator == "" || v.Str(m.Discriminator) == f.Group
+	return f.Group == "" || m.Discriminator == "" || f.InGroup(v.Str(m.Discriminator))
+}
+
+// InGroup says whether the field belongs to records whose discriminator
+// has value g.
+func (f *Field) InGroup(g string) bool {
+	return f.Group == "" || slices.Contains(f.GroupValues(), g)
+}
+
+// GroupValues are the discriminator values the field belongs to; none
+// for a common field.
+func (f *Field) GroupValues() []string {
+	if f.Group == "" {
+		return nil
+	}
+	return strings.Split(f.Group, ",")
 }
 
 // side says whether the kind lives in a side table rather than a column.

@@ -176,6 +176,9 @@ func (s *Store) Create(ctx context.Context, a *Actor, m *Module, in Values) (*Re
 // actor's create scope; fields protected from the actor stay empty.
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, vals Values) (*Record, error) {
 	protect(a, m, vals, nil)
+	if m.OnCreate != nil {
+		m.OnCreate(a, vals)
+	}
 	if m.owned() && vals["owner_id"] == nil && a.UserID > 0 {
 		vals["owner_id"] = a.UserID
 	}
@@ -200,6 +203,11 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, val
 	}
 	if err := notifyAssigned(ctx, tx, a, m, rec.ID, nil, vals); err != nil {
 		return nil, err
+	}
+	if m.AfterSave != nil {
+		if err := m.AfterSave(ctx, s, tx, a, rec.ID, nil, vals); err != nil {
+			return nil, err
+		}
 	}
 	return rec, nil
 }
@@ -324,7 +332,42 @@ func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Va
 		}
 		if n == 0 {
 			errs.Add(f.Name, "error.ref_missing")
+			continue
 		}
+		if before, _ := old.Int(f.Name); before != id {
+			if err := checkParentScope(ctx, q, a, m, f, id, old == nil, errs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkParentScope refuses to hang a record of a module scoped by its
+// parent (a consent, by its customer) on a parent outside the actor's
+// create scope (or edit scope, when an update moves it): such a record
+// would at once be out of the actor's reach.
+func checkParentScope(ctx context.Context, q querier, a *Actor, m *Module, f *Field, parentID int64, creating bool, errs *ValidationError) error {
+	pf, parent := m.scopeParent()
+	if pf != f {
+		return nil
+	}
+	action := ActEdit
+	if creating {
+		action = ActCreate
+	}
+	sc := a.Scope(m, action)
+	if sc == ScopeAll || sc == ScopeNone {
+		return nil // none is refused before any check
+	}
+	cond, args := ownerCond(sc, "t.owner_id", a.UserID)
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM "+parent.Table+" t WHERE t.id = ? AND "+cond,
+		append([]any{parentID}, args...)...).Scan(&n); err != nil {
+		return fmt.Errorf("check scope of %s.%s: %w", m.Key, f.Name, err)
+	}
+	if n == 0 {
+		errs.Add(f.Name, "error.parent_scope")
 	}
 	return nil
 }
@@ -776,6 +819,11 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 	}
 	if err := notifyAssigned(ctx, tx, a, m, id, old.Values, vals); err != nil {
 		return nil, nil, err
+	}
+	if m.AfterSave != nil {
+		if err := m.AfterSave(ctx, s, tx, a, id, old.Values, vals); err != nil {
+			return nil, nil, err
+		}
 	}
 	if m.Key == Users.Key || m.Key == Roles.Key {
 		if err := checkAdminLeft(ctx, tx); err != nil {

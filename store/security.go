@@ -301,7 +301,7 @@ func loadPerms(ctx context.Context, q querier, userID int64, set *moduleSet) (*p
 
 // Scope is how far the actor may take an action on m's records.
 func (a *Actor) Scope(m *Module, action string) Scope {
-	if a == nil {
+	if a == nil || (m.AppendOnly && (action == ActEdit || action == ActDelete)) {
 		return ScopeNone
 	}
 	if a.Admin || a.System {
@@ -358,11 +358,39 @@ func scopeCond(a *Actor, m *Module, action string) (string, []any, error) {
 	if sc == ScopeNone {
 		return "", nil, ErrForbidden
 	}
-	if sc == ScopeAll || !m.owned() {
+	if sc == ScopeAll {
 		return "", nil, nil
 	}
-	cond, args := ownerCond(sc, "t.owner_id", a.UserID)
-	return cond, args, nil
+	if m.owned() {
+		cond, args := ownerCond(sc, "t.owner_id", a.UserID)
+		return cond, args, nil
+	}
+	if f, parent := m.scopeParent(); parent != nil {
+		// A record without an owner of its own (a consent) is within scope
+		// when the record it belongs to (its customer) is.
+		cond, args := ownerCond(sc, "p.owner_id", a.UserID)
+		return "EXISTS (SELECT 1 FROM " + parent.Table + " p WHERE p.id = t." + f.Name + " AND " + cond + ")", args, nil
+	}
+	return "", nil, nil
+}
+
+// scopeParent is the Parent reference an unowned module's records take
+// their scope from, and the owned module it points to; nil when there is
+// none.
+func (m *Module) scopeParent() (*Field, *Module) {
+	if m.owned() {
+		return nil, nil
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Kind != Ref || !f.Parent {
+			continue
+		}
+		if p, ok := m.related(f.Ref); ok && p.owned() {
+			return f, p
+		}
+	}
+	return nil, nil
 }
 
 // owned says whether m's records have an owner that scopes go by.

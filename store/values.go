@@ -96,6 +96,12 @@ func (f *Field) parseText(s string) (any, *Msg) {
 			return bad("error.date")
 		}
 		return d.Format("2006-01-02"), nil
+	case DateTime:
+		t, ok := tr.ParseDateTime(s)
+		if !ok {
+			return bad("error.datetime")
+		}
+		return t.Format(tr.DateTimeLayout), nil
 	case Int, Ref:
 		// Counts (employees) and ids are never negative.
 		n, err := strconv.ParseInt(strings.ReplaceAll(s, ".", ""), 10, 64)

@@ -91,6 +91,9 @@ func oaFieldSchema(l *i18n.Locale, m *store.Module, f *store.Field) oaMap {
 	case store.Plate:
 		sc["type"], sc["pattern"] = "string", oaOptionalPattern(oaPatternPlate, required)
 		desc = "Turkish licence plate, stored as \"34 ABC 123\"."
+	case store.DateTime:
+		sc["type"], sc["format"] = "string", "date-time"
+		desc = "A moment in UTC, 2006-01-02T15:04:05Z (any RFC 3339 zone, or Istanbul time as 2006-01-02 15:04, is accepted on input); \"\" when empty."
 	case store.Date:
 		sc["type"], sc["format"] = "string", "date"
 		desc = "A day, YYYY-MM-DD (dd.MM.yyyy is accepted on input); \"\" when empty."
@@ -270,7 +273,7 @@ func oaFilterSchema(f *store.Field) oaMap {
 		return oaMap{"type": "string", "enum": f.Choices}
 	case store.Money:
 		return oaMap{"type": "string", "description": "An amount as people write it (1.234,56)."}
-	case store.Date:
+	case store.Date, store.DateTime:
 		return oaMap{"type": "string", "description": "A day, or a range from..to with either end open (2026-01-01..2026-01-31)."}
 	}
 	return oaMap{"type": "string"}

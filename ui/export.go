@@ -128,6 +128,14 @@ func exportText(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Record
 	case store.Phone:
 		s, _ := v.(string)
 		return tr.FormatPhone(s)
+	case store.DateTime:
+		// Istanbul's wall clock, as people read it; the importer takes
+		// it back.
+		s, _ := v.(string)
+		if t, err := time.Parse(tr.DateTimeLayout, s); err == nil {
+			return t.In(tr.Istanbul).Format("02.01.2006 15:04")
+		}
+		return ""
 	case store.PhoneList:
 		var parts []string
 		for _, p := range r.Values.Phones(f.Name) {

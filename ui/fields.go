@@ -54,6 +54,8 @@ func inputFor(k store.Kind) string {
 		return "tel"
 	case store.Date:
 		return "date"
+	case store.DateTime:
+		return "datetime-local"
 	case store.Int:
 		return "number"
 	case store.URL:
@@ -166,6 +168,12 @@ func inputValue(f *store.Field, v any) string {
 	case string:
 		if f.Kind == store.Phone {
 			return tr.FormatPhone(x)
+		}
+		if f.Kind == store.DateTime {
+			// datetime-local takes the wall clock, here Istanbul's.
+			if t, err := time.Parse(tr.DateTimeLayout, x); err == nil {
+				return t.In(tr.Istanbul).Format("2006-01-02T15:04")
+			}
 		}
 		return x
 	case int64:
@@ -304,6 +312,12 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		s, _ := v.(string)
 		if t, err := time.ParseInLocation("2006-01-02", s, tr.Istanbul); err == nil {
 			return cell{Text: l.Date(t)}
+		}
+		return cell{}
+	case store.DateTime:
+		s, _ := v.(string)
+		if t, err := time.Parse(tr.DateTimeLayout, s); err == nil {
+			return cell{Text: l.DateTime(t)}
 		}
 		return cell{}
 	case store.Choice:

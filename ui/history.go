@@ -117,6 +117,10 @@ func historyValue(l *i18n.Locale, m *store.Module, field string, v any) string {
 			if t, err := time.ParseInLocation("2006-01-02", x, tr.Istanbul); err == nil {
 				return l.Date(t)
 			}
+		case store.DateTime:
+			if t, err := time.Parse(tr.DateTimeLayout, x); err == nil {
+				return l.DateTime(t)
+			}
 		case store.LongText:
 			if len([]rune(x)) > 120 {
 				return string([]rune(x)[:120]) + "…"

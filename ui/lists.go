@@ -126,7 +126,7 @@ func listQuery(spec *listSpec, m *store.Module, q url.Values) store.ListQuery {
 			lq.Filters[f.Name] = v
 		}
 		// A date field filters by a range of days, "from..to" to the store.
-		if from, to := q.Get(f.Name+"_from"), q.Get(f.Name+"_to"); f.Kind == store.Date && (from != "" || to != "") {
+		if from, to := q.Get(f.Name+"_from"), q.Get(f.Name+"_to"); (f.Kind == store.Date || f.Kind == store.DateTime) && (from != "" || to != "") {
 			lq.Filters[f.Name] = from + ".." + to
 		}
 	}
@@ -274,7 +274,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		}
 		fi := filterInput{Name: f.Name, Label: fieldLabel(l, m, f), Value: q.Get(f.Name)}
 		switch f.Kind {
-		case store.Date:
+		case store.Date, store.DateTime:
 			fi.Range, fi.From, fi.To = true, q.Get(f.Name+"_from"), q.Get(f.Name+"_to")
 		case store.Choice, store.MultiChoice:
 			fi.Options = optionsHTML(choiceOptions(l, m, f, fi.Value, true))

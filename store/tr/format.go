@@ -352,3 +352,47 @@ func cutSign(s string) (string, bool) {
 	}
 	return strings.CutPrefix(s, "−")
 }
+
+// DateTimeLayout is how a moment is stored: UTC to the second, so that
+// text order is time order and other SQLite tools can read it.
+const DateTimeLayout = "2006-01-02T15:04:05Z"
+
+// ParseDateTime reads a moment typed by a user, sent by an HTML
+// datetime-local input or written by a program: "05.01.2026 14:30",
+// "2026-01-05T14:30", "2026-01-05 14:30:15" (all in Istanbul time), or
+// RFC 3339 with its own zone ("2026-01-05T11:30:00Z"). A day alone is its
+// midnight in Istanbul. Impossible dates and times are rejected.
+func ParseDateTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 40 {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	day, clock, found := strings.Cut(strings.Replace(s, "T", " ", 1), " ")
+	d, ok := ParseDate(day)
+	if !ok {
+		return time.Time{}, false
+	}
+	if !found {
+		return d.UTC(), true
+	}
+	parts := strings.Split(strings.TrimSpace(clock), ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return time.Time{}, false
+	}
+	var hms [3]int
+	for i, p := range parts {
+		n, ok := parseDigits(p, 1, 2)
+		if !ok {
+			return time.Time{}, false
+		}
+		hms[i] = n
+	}
+	if hms[0] > 23 || hms[1] > 59 || hms[2] > 59 {
+		return time.Time{}, false
+	}
+	y, m, dd := d.Date()
+	return time.Date(y, m, dd, hms[0], hms[1], hms[2], 0, Istanbul).UTC(), true
+}

@@ -23,8 +23,11 @@ type Catalog struct {
 	langs map[string]map[string]string
 }
 
-// Load reads dir/*.json from fsys: one file per language, named by its
-// code (tr.json, en.json), each a flat object of key → message.
+// Load reads dir/*.json from fsys, each a flat object of key → message:
+// a language's main catalogue named by its code (tr.json, en.json), and
+// a module's own messages beside it as AREA.LANG.json (activities.tr.json),
+// so that a module brings its words in files named after it. A key given
+// twice for one language is an error.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -32,10 +35,11 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	c := &Catalog{langs: map[string]map[string]string{}}
 	for _, e := range entries {
-		lang, ok := strings.CutSuffix(e.Name(), ".json")
+		base, ok := strings.CutSuffix(e.Name(), ".json")
 		if !ok {
 			continue
 		}
+		lang := base[strings.LastIndexByte(base, '.')+1:]
 		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("read catalogue %s: %w", e.Name(), err)
@@ -44,7 +48,17 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 		if err := json.Unmarshal(body, &msgs); err != nil {
 			return nil, fmt.Errorf("catalogue %s: %w", e.Name(), err)
 		}
-		c.langs[lang] = msgs
+		all := c.langs[lang]
+		if all == nil {
+			all = map[string]string{}
+			c.langs[lang] = all
+		}
+		for k, v := range msgs {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("catalogue %s: key %q is given twice for %s", e.Name(), k, lang)
+			}
+			all[k] = v
+		}
 	}
 	if _, ok := c.langs[Default]; !ok {
 		return nil, fmt.Errorf("locale catalogues: %s.json is missing", Default)
