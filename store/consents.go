@@ -150,7 +150,7 @@ func normalRecipient(channel, s string) (string, bool) {
 }
 
 // channelLabelKey is the catalogue key of a channel's name.
-func channelLabelKey(channel string) string { return "choice.consents.channel." + channel }
+func channelLabelKey(channel string) LabelKey { return LabelKey("choice.consents.channel." + channel) }
 
 // channelNames names channels in Turkish for texts the program writes
 // into records (a consent task's subject).

@@ -19,6 +19,13 @@ var (
 
 // Msg is a message for a person: a locale catalogue key and its arguments.
 // The store never formats text for people; the UI translates.
+// LabelKey is a message argument that is itself a catalogue key (a
+// channel's name), shown in the reader's language.
+type LabelKey string
+
+// CatalogueKey is the key to translate.
+func (k LabelKey) CatalogueKey() string { return string(k) }
+
 type Msg struct {
 	Key  string
 	Args []any

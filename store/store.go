@@ -42,6 +42,9 @@ type Store struct {
 	// imports holds the progress of the imports running now (id →
 	// *Import), for runs whose counts are not committed yet.
 	imports sync.Map
+	// share is the firm's ETK consent share, counted at most a minute ago
+	// (today.go).
+	share shareCache
 }
 
 // pragmas are set on every pooled connection through the DSN. busy_timeout

@@ -51,6 +51,8 @@ type customer360 struct {
 	CanAddAsset    bool
 	CanVCard       bool // the user may take the record away as a contact card
 	Quality        qualityView
+	Timeline       *timelineView // nil without the right to read activities
+	Consent        *consentView
 }
 
 // qualityView is a data-quality score as the pages show it: a meter
@@ -177,6 +179,14 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d.History, err = s.history(r, m, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Timeline, err = s.customerTimeline(r, rec, true); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if d.Consent, err = s.customerConsent(r, rec); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -24,6 +24,9 @@ type listSpec struct {
 	Columns  []string // the default columns, when not the declared list fields
 	New      []link
 	EmptyKey string // what to do when the list is empty
+	// NewestFirst lists in descending order unless the person chose an
+	// order (activities: the latest contact on top).
+	NewestFirst bool
 }
 
 type link struct {
@@ -43,6 +46,14 @@ var (
 		EmptyKey: "leads.empty"}
 	assetsList = &listSpec{Key: "assets", Module: store.Assets, TitleKey: "module.assets",
 		New: []link{{Label: "assets.new", URL: "/assets/new"}}, EmptyKey: "assets.empty"}
+	activitiesList = &listSpec{Key: "activities", Module: store.Activities, TitleKey: "module.activities",
+		Columns: []string{"starts_at", "type", "subject", "customer_id", "status", "owner_id"},
+		New: []link{{Label: "activities.new_call", URL: "/activities/new?type=call"}, {Label: "activities.new_meeting", URL: "/activities/new?type=meeting&status=planned"},
+			{Label: "activities.new_task", URL: "/activities/new?type=task&status=planned"}},
+		EmptyKey: "activities.empty", NewestFirst: true}
+	consentsList = &listSpec{Key: "consents", Module: store.Consents, TitleKey: "module.consents",
+		Columns: []string{"consent_date", "customer_id", "channel", "recipient", "status", "recipient_type", "recorded_by"},
+		New:     []link{{Label: "consents.new", URL: "/consents/new"}}, EmptyKey: "consents.empty", NewestFirst: true}
 )
 
 type column struct {
@@ -120,6 +131,9 @@ func listQuery(spec *listSpec, m *store.Module, q url.Values) store.ListQuery {
 		Search: strings.TrimSpace(q.Get("q")), Filters: map[string]string{},
 		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
 		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Cursor: q.Get("cursor"), Limit: 50,
+	}
+	if spec.NewestFirst && !q.Has("desc") {
+		lq.Desc = true
 	}
 	for _, f := range m.FilterFields() {
 		if v := q.Get(f.Name); v != "" {
@@ -248,7 +262,11 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		c := column{Name: name, Label: columnLabel(l, m, name)}
 		if m.Sortable(name) || name == "created_at" {
 			sorted := lq.Sort == name || (lq.Sort == "" && name == m.DefaultSort)
-			next := withParams(base, "sort", name, "desc", boolParam(sorted && !lq.Desc))
+			desc := boolParam(sorted && !lq.Desc)
+			if desc == "" && spec.NewestFirst {
+				desc = "0" // ascending said aloud: unsaid is newest first
+			}
+			next := withParams(base, "sort", name, "desc", desc)
 			c.SortURL, c.Sorted, c.Desc = "/"+spec.Key+"?"+next.Encode(), sorted, sorted && lq.Desc
 		}
 		d.Columns = append(d.Columns, c)

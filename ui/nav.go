@@ -21,9 +21,11 @@ type navGroup struct {
 var navigation = []navGroup{
 	{Key: "nav.marketing", Items: []navItem{
 		{Key: "module.leads", Path: "/leads", Module: "customers"},
+		{Key: "module.consents", Path: "/consents", Module: "consents"},
 	}},
 	{Key: "nav.sales", Items: []navItem{
 		{Key: "module.customers", Path: "/customers", Module: "customers"},
+		{Key: "module.activities", Path: "/activities", Module: "activities"},
 	}},
 	{Key: "nav.service", Items: []navItem{
 		{Key: "module.assets", Path: "/assets", Module: "assets"},

@@ -20,6 +20,15 @@ import (
 // module; a module with more to show (customers' 360° page) adds its own
 // show handler beside these.
 
+// localPath is p when it is a path on this server ("/customers/7#consent"),
+// else "": a form's "next" must never send anyone to another site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n\\") {
+		return ""
+	}
+	return p
+}
+
 func pathID(r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	return id, err == nil && id > 0
@@ -118,6 +127,10 @@ func (s *Server) recordCreate(m *store.Module) http.HandlerFunc {
 			return
 		}
 		s.addFlash(r, "ok", "record.added")
+		if next := localPath(r.PostFormValue("next")); next != "" {
+			s.redirect(w, r, next)
+			return
+		}
 		s.redirect(w, r, recordURL(m, rec.ID))
 	}
 }
@@ -308,6 +321,12 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 		if c := raw.Get("contact_of"); c != "" && m.Key == store.Customers.Key && id == 0 {
 			d.Hidden = append(d.Hidden, option{Value: c, Label: "contact_of"})
 		}
+		if next := localPath(raw.Get("next")); next != "" {
+			// Opened from another page (a call logged from the customer's):
+			// saving and cancelling go back there.
+			d.Hidden = append(d.Hidden, option{Value: next, Label: "next"})
+			d.Cancel = next
+		}
 	}
 	if verr != nil {
 		// Name the fields to fix, in form order, and put the cursor in the
@@ -359,6 +378,16 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 	}
 	for i := range m.Fields {
 		f := &m.Fields[i]
+		if f.Kind == store.RefList && f.Ref == "users" {
+			// Anyone in the office can take part (an activity's
+			// participants), whoever may be made its owner.
+			opts, err := s.userOptions(r)
+			if err != nil {
+				return fc, err
+			}
+			fc.refOpts[f.Name] = opts
+			continue
+		}
 		target, ok := s.store.Module(f.Ref)
 		if (f.Kind != store.Ref && f.Kind != store.RefList) || f.Ref == "users" || !ok || !target.AdminOnly {
 			continue

@@ -38,7 +38,7 @@ func (s *Server) Handler() http.Handler {
 	in.HandleFunc("/notifications/read", s.notificationsRead).Methods(http.MethodPost)
 	in.HandleFunc("/search", s.search).Methods(http.MethodGet)
 	in.HandleFunc("/lookup", s.lookup).Methods(http.MethodGet)
-	for _, spec := range []*listSpec{customersList, leadsList, assetsList} {
+	for _, spec := range []*listSpec{customersList, leadsList, assetsList, activitiesList, consentsList} {
 		s.listRoutes(in, spec)
 	}
 	s.importRoutes(in)
@@ -47,6 +47,8 @@ func (s *Server) Handler() http.Handler {
 	in.HandleFunc("/customers/merge", s.mergeSubmit(store.Customers)).Methods(http.MethodPost)
 	s.recordRoutes(in, store.Customers, s.customerShow)
 	s.recordRoutes(in, store.Assets, s.recordShow(store.Assets))
+	s.recordRoutes(in, store.Activities, s.recordShow(store.Activities))
+	s.recordRoutes(in, store.Consents, s.recordShow(store.Consents))
 	in.HandleFunc("/customers/{id:[0-9]+}/contacts", s.contactAdd).Methods(http.MethodPost)
 	in.HandleFunc("/customers/{id:[0-9]+}/contacts/remove", s.contactRemove).Methods(http.MethodPost)
 	in.HandleFunc("/customers/{id:[0-9]+}/convert", s.convertForm).Methods(http.MethodGet)

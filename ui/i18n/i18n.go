@@ -125,8 +125,19 @@ func (l *Locale) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
+	for i, a := range args {
+		if k, ok := a.(keyArg); ok {
+			// A label passed as its key (a channel's name in an error
+			// from the store) is shown in this language.
+			args[i] = l.T(k.CatalogueKey())
+		}
+	}
 	return fmt.Sprintf(msg, args...)
 }
+
+// keyArg is an argument that is itself a catalogue key, such as
+// store.LabelKey: the store names a label without knowing the language.
+type keyArg interface{ CatalogueKey() string }
 
 // Money formats kuruş as Turkish lira: 123456 → "1.234,56 ₺". Amounts keep
 // the Turkish form in every language, as on the firm's documents.

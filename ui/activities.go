@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"kobicrm/store"
+	"kobicrm/store/tr"
+	"kobicrm/ui/i18n"
+)
+
+// What the customer's 360° page shows of activities and ETK consent: the
+// timeline, the buttons that log a contact in two clicks, the consent
+// badges and the prompt to ask for a decision. The rules live in store;
+// this file only turns their answers into view data.
+
+// timelineRow is one activity on the timeline.
+type timelineRow struct {
+	URL         string
+	Type        string // call, visit, … for the icon's class
+	TypeLabel   string
+	Subject     string
+	When        string
+	Status      string
+	StatusLabel string
+	Owner       string
+	Detail      string // direction and outcome, place, priority
+	Excerpt     string // the description's first lines, as plain text
+	ConsentTask bool
+}
+
+type timelineView struct {
+	Rows    []timelineRow
+	Filters []link // all, then one per type
+	Type    string // the filter in force
+	OlderURL,
+	NewestURL string
+	Log []link // log a call, an SMS, … for this customer
+}
+
+// timelineTypeParam and timelineCursorParam carry the timeline's state in
+// the customer page's URL.
+const (
+	timelineTypeParam   = "tl"
+	timelineCursorParam = "tl_before"
+	timelinePage        = 30
+)
+
+// customerTimeline builds the timeline section of a customer's page, or
+// nil when the user may not read activities.
+func (s *Server) customerTimeline(r *http.Request, customer *store.Record, canLog bool) (*timelineView, error) {
+	st := state(r)
+	m := s.module(store.Activities)
+	if !st.actor.Can(m, store.ActRead) {
+		return nil, nil
+	}
+	l := st.locale
+	q := r.URL.Query()
+	typ := q.Get(timelineTypeParam)
+	if !contains(store.ActivityTypes, typ) {
+		typ = ""
+	}
+	page, err := s.store.Timeline(r.Context(), st.actor, customer.ID, store.TimelineQuery{Type: typ, Before: q.Get(timelineCursorParam), Limit: timelinePage})
+	if err != nil {
+		return nil, err
+	}
+	base := recordURL(store.Customers, customer.ID)
+	v := &timelineView{Type: typ}
+	typeField, _ := m.Field("type")
+	v.Filters = append(v.Filters, link{Label: l.T("timeline.all"), URL: base + "#timeline", Current: typ == ""})
+	for _, t := range store.ActivityTypes {
+		v.Filters = append(v.Filters, link{Label: l.T(m.ChoiceKey(typeField, t)),
+			URL: base + "?" + url.Values{timelineTypeParam: {t}}.Encode() + "#timeline", Current: typ == t})
+	}
+	if page.Next != "" {
+		older := url.Values{timelineCursorParam: {page.Next}}
+		if typ != "" {
+			older.Set(timelineTypeParam, typ)
+		}
+		v.OlderURL = base + "?" + older.Encode() + "#timeline"
+	}
+	if q.Get(timelineCursorParam) != "" {
+		v.NewestURL = base + "#timeline"
+	}
+	for _, a := range page.Items {
+		v.Rows = append(v.Rows, activityRow(l, m, a))
+	}
+	if canLog && st.actor.Can(m, store.ActCreate) {
+		v.Log = logLinks(l, m, customer.ID)
+	}
+	return v, nil
+}
+
+// activityRow shows one activity the Turkish way.
+func activityRow(l *i18n.Locale, m *store.Module, a *store.Record) timelineRow {
+	field := func(name string) *store.Field { f, _ := m.Field(name); return f }
+	row := timelineRow{
+		URL: recordURL(m, a.ID), Type: a.Values.Str("type"), Subject: a.Title(),
+		TypeLabel:   displayCell(l, m, field("type"), a).Text,
+		When:        displayCell(l, m, field("starts_at"), a).Text,
+		Status:      a.Values.Str("status"),
+		StatusLabel: displayCell(l, m, field("status"), a).Text,
+		Owner:       a.Refs["owner_id"],
+	}
+	row.ConsentTask, _ = a.Values["consent_task"].(bool)
+	var detail []string
+	for _, name := range []string{"direction", "outcome", "place", "priority"} {
+		if f := field(name); m.Applies(f, a.Values) {
+			if c := displayCell(l, m, f, a); c.Text != "" {
+				detail = append(detail, c.Text)
+			}
+		}
+	}
+	if n, ok := a.Values.Int("duration_min"); ok {
+		detail = append(detail, l.T("timeline.minutes", n))
+	}
+	row.Detail = strings.Join(detail, " · ")
+	row.Excerpt = excerpt(a.Values.Str("description"), 160)
+	return row
+}
+
+// excerpt is the start of a Markdown text as one plain line.
+func excerpt(md string, n int) string {
+	s := strings.Join(strings.Fields(strings.NewReplacer("#", "", "*", "", "_", "", "`", "", ">", "").Replace(md)), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// logLinks open the new-activity form for the customer with the type,
+// now and a subject filled in: a call is logged with two clicks.
+func logLinks(l *i18n.Locale, m *store.Module, customerID int64) []link {
+	typeField, _ := m.Field("type")
+	back := recordURL(store.Customers, customerID) + "#timeline"
+	var out []link
+	for _, t := range store.ActivityTypes {
+		q := url.Values{"type": {t}, "customer_id": {strconv.FormatInt(customerID, 10)},
+			"subject": {l.T(m.ChoiceKey(typeField, t))}, "next": {back}}
+		if t == store.ActivityMeeting || t == store.ActivityTask {
+			q.Set("status", "planned")
+		} else {
+			q.Set("starts_at", time.Now().In(tr.Istanbul).Format("2006-01-02T15:04"))
+		}
+		out = append(out, link{Label: l.T(m.ChoiceKey(typeField, t)), URL: "/activities/new?" + q.Encode()})
+	}
+	return out
+}
+
+// consentBadge is one channel's standing next to an address.
+type consentBadge struct {
+	Channel string // its label
+	Class   string // granted, trader, refused, none
+	Text    string
+	Title   string // why
+}
+
+// consentRow is one address's standing in the ETK section.
+type consentRow struct {
+	Channel   string
+	Recipient string
+	Badge     consentBadge
+	Since     string
+	Source    string
+}
+
+type consentView struct {
+	Rows      []consentRow
+	Undecided string // the channels without a decision, named; "" when none
+	CanRecord bool
+	NewURL    string // the full consent form for this customer
+	// HistoryURL lists the customer's whole ledger.
+	HistoryURL string
+	Channels   []option
+	Sources    []option
+	Back       string
+	// Badges by address, for the page's phone and e-mail.
+	Phone []consentBadge
+	Email []consentBadge
+}
+
+// customerConsent builds the ETK section and badges of a customer's page.
+func (s *Server) customerConsent(r *http.Request, customer *store.Record) (*consentView, error) {
+	st := state(r)
+	states, err := s.store.ConsentStatesOf(r.Context(), st.actor, customer.ID)
+	if err != nil {
+		return nil, err
+	}
+	l := st.locale
+	m := s.module(store.Consents)
+	channelField, _ := m.Field("channel")
+	sourceField, _ := m.Field("source")
+	v := &consentView{Back: recordURL(store.Customers, customer.ID) + "#consent"}
+	v.CanRecord = st.actor.Can(m, store.ActCreate)
+	v.HistoryURL = "/consents?customer_id=" + strconv.FormatInt(customer.ID, 10)
+	v.NewURL = "/consents/new?" + url.Values{"customer_id": {strconv.FormatInt(customer.ID, 10)}, "next": {v.Back}}.Encode()
+	for _, c := range states.States {
+		row := consentRow{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Recipient: c.Recipient, Badge: badgeOf(l, m, c)}
+		if c.Channel != store.ChannelEmail {
+			row.Recipient = tr.FormatPhone(c.Recipient)
+		}
+		if c.Status != "" {
+			row.Since = l.DateTime(c.Date)
+			row.Source = l.T(m.ChoiceKey(sourceField, c.Source))
+		}
+		v.Rows = append(v.Rows, row)
+		switch {
+		case c.Channel == store.ChannelEmail && c.Recipient == customer.Values.Str("email"):
+			v.Email = append(v.Email, row.Badge)
+		case c.Channel != store.ChannelEmail && c.Recipient == customer.Values.Str("phone"):
+			v.Phone = append(v.Phone, row.Badge)
+		}
+	}
+	var names []string
+	for _, ch := range states.Undecided {
+		names = append(names, l.T(m.ChoiceKey(channelField, ch)))
+	}
+	v.Undecided = strings.Join(names, ", ")
+	v.Channels = choiceOptions(l, m, channelField, "", false)
+	v.Sources = choiceOptions(l, m, sourceField, "HS_CAGRI_MERKEZI", false)
+	return v, nil
+}
+
+// badgeOf shows a standing as a coloured badge with its reason.
+func badgeOf(l *i18n.Locale, m *store.Module, c store.Contactability) consentBadge {
+	channelField, _ := m.Field("channel")
+	class := map[string]string{"granted": "granted", "trader": "trader", "refused": "refused"}[c.Reason]
+	if class == "" {
+		class = "none"
+	}
+	return consentBadge{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Class: class,
+		Text: l.T("consent.badge." + c.Reason), Title: l.T("consent.reason." + c.Reason)}
+}
