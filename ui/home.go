@@ -31,6 +31,25 @@ type homeData struct {
 	// Quality is the average data quality of the customers the user may
 	// read; nil for a role without customers.
 	Quality *homeQuality
+	// The day's work: my overdue and today's planned activities, my next
+	// appointments, the customers I opened lately, and the firm's ETK
+	// consent share.
+	Overdue, DueToday, Next []timelineRow
+	Viewed               []homeRow
+	Consent              *homeConsent
+}
+
+// homeConsent is the firm's share of customers with ETK consent, per
+// channel: the seeds make raising it a company goal.
+type homeConsent struct {
+	Customers int
+	Rows      []homeShare
+}
+
+type homeShare struct {
+	Label   string
+	Percent int
+	Granted int
 }
 
 type homeQuality struct {
@@ -73,6 +92,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		if err := s.homeToday(r, data); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "home", s.newPage(r, "home.title", data))
 }
@@ -104,6 +127,53 @@ func (s *Server) newestCustomers(ctx context.Context, a *store.Actor, l *i18n.Lo
 		})
 	}
 	return rows, nil
+}
+
+// homeToday fills the day's sections: the agenda, the customers opened
+// lately and the consent share.
+func (s *Server) homeToday(r *http.Request, data *homeData) error {
+	st := state(r)
+	ctx, l := r.Context(), st.locale
+	agenda, err := s.store.AgendaOf(ctx, st.actor, data.Today)
+	if err != nil {
+		return err
+	}
+	m := s.module(store.Activities)
+	for _, part := range []struct {
+		recs []*store.Record
+		rows *[]timelineRow
+	}{{agenda.Overdue, &data.Overdue}, {agenda.Today, &data.DueToday}, {agenda.Next, &data.Next}} {
+		for _, a := range part.recs {
+			row := activityRow(l, m, a)
+			row.Detail = ""
+			*part.rows = append(*part.rows, row)
+		}
+	}
+	viewed, err := s.store.RecentlyViewed(ctx, st.actor, homeLimit)
+	if err != nil {
+		return err
+	}
+	c := s.module(store.Customers)
+	field := func(name string) *store.Field { f, _ := c.Field(name); return f }
+	for _, rec := range viewed {
+		data.Viewed = append(data.Viewed, homeRow{Name: rec.Title(), URL: recordURL(c, rec.ID),
+			Kind: displayCell(l, c, field("kind"), rec).Text, Stage: displayCell(l, c, field("stage"), rec).Text,
+			StageValue: rec.Values.Str("stage"), Phone: displayCell(l, c, field("phone"), rec)})
+	}
+	share, err := s.store.ConsentShareOf(ctx, st.actor)
+	if err != nil {
+		return err
+	}
+	if share.Customers > 0 {
+		data.Consent = &homeConsent{Customers: share.Customers}
+		cm := s.module(store.Consents)
+		channel, _ := cm.Field("channel")
+		for _, ch := range store.Channels {
+			n := share.Granted[ch]
+			data.Consent.Rows = append(data.Consent.Rows, homeShare{Label: l.T(cm.ChoiceKey(channel, ch)), Granted: n, Percent: n * 100 / share.Customers})
+		}
+	}
+	return nil
 }
 
 // homeQuality is the firm's data-quality figure as the user sees it,

@@ -78,6 +78,19 @@ func TestActivitiesAndConsentInBrowser(t *testing.T) {
 		t.Errorf("the task filter shows %q", got)
 	}
 
+	// "Bugün": the consent task is today's work, Şükrü was viewed lately,
+	// and one customer in two granted calls.
+	b.open("/", 200)
+	if got := b.text("#home-agenda"); !strings.Contains(got, "ETK izni isteyin: SMS, E-posta") {
+		t.Errorf("today's work on the home page: %q", got)
+	}
+	if got := b.text("#home-viewed"); !strings.Contains(got, "Şükrü Çağlar") {
+		t.Errorf("recently viewed: %q", got)
+	}
+	if got := b.text("#home-consent"); !strings.Contains(got, "Arama: yüzde 50 (1 müşteri)") || !strings.Contains(got, "SMS: yüzde 0") {
+		t.Errorf("the consent share: %q", got)
+	}
+
 	// A colleague opening a customer with no decision sees the prompt.
 	if _, errOut, code := srv.runCLI(t, userPassword+"\n", "user", "add", "-email", "mehmet@firma.com.tr", "-name", "Mehmet Öztürk", "-role", "Servis"); code != 0 {
 		t.Fatalf("user add: %s", errOut)
