@@ -30,24 +30,26 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 5
+const Version = 6
 
 // Size is how much a demo set holds.
 type Size struct {
 	Persons, Companies, Assets int
+	Activities                 int
 }
 
 // Sizes are the demo sets by name: small for a first look, large for
 // measuring the program at the size of a busy firm.
 var Sizes = map[string]Size{
-	"small": {Persons: 140, Companies: 60, Assets: 60},
-	"large": {Persons: 70000, Companies: 30000, Assets: 30000},
+	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000},
+	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000},
 }
 
 // Summary counts what Generate wrote.
 type Summary struct {
 	Departments, Teams, Users            int // the organisation made, if any
 	Persons, Companies, Contacts, Assets int
+	Consents, Activities                 int
 }
 
 // Customers is the number of customers, persons and companies.
@@ -58,8 +60,8 @@ func (s Summary) String() string {
 	if s.Users > 0 {
 		org = fmt.Sprintf("%d departments, %d teams, %d users, ", s.Departments, s.Teams, s.Users)
 	}
-	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets",
-		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets)
+	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities",
+		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities)
 }
 
 // ErrNotEmpty is returned for a database that already holds customers:
@@ -125,6 +127,12 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 	if err := g.assets(ctx, st, sys, sz.Assets, progress, start, &sum); err != nil {
 		return sum, err
 	}
+	if err := g.consents(ctx, st, sys, progress, start, &sum); err != nil {
+		return sum, err
+	}
+	if err := g.activities(ctx, st, sys, sz.Activities, progress, start, &sum); err != nil {
+		return sum, err
+	}
 	return sum, nil
 }
 
@@ -147,6 +155,12 @@ type party struct {
 	company bool
 	prov    int
 	created time.Time
+	owner   any  // the owner's user id, or nil
+	phone   bool // has a phone number
+	email   bool // has an e-mail address
+	// granted and refused are the channels whose latest ETK decision is
+	// ONAY or RET (bits by position in store.Channels), set by consents().
+	granted, refused uint8
 }
 
 type gen struct {
@@ -549,6 +563,9 @@ func (g *gen) customers(ctx context.Context, st *store.Store, a *store.Actor, sz
 		}
 		for j, id := range ids {
 			batch[j].id = id
+			batch[j].owner = rows[j]["owner_id"]
+			batch[j].phone = rows[j].Str("phone") != ""
+			batch[j].email = rows[j].Str("email") != ""
 			if batch[j].company {
 				sum.Companies++
 			} else {
