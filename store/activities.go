@@ -113,7 +113,7 @@ func prepareActivity(v Values, errs *ValidationError) {
 		if r := v.Str("recipient"); r != "" {
 			norm, ok := normalRecipient(messageChannel(typ), r)
 			if !ok {
-				errs.Add("recipient", "error.recipient_"+strings.ToLower(messageChannel(typ)))
+				errs.Add("recipient", recipientError[messageChannel(typ)])
 			} else {
 				v["recipient"] = norm
 			}
@@ -173,9 +173,16 @@ func verifyActivity(ctx context.Context, q querier, id int64, v Values, errs *Va
 		return err
 	}
 	if !c.Allowed {
-		errs.Add("purpose", "error.not_contactable_"+c.Reason, channelLabelKey(channel))
+		errs.Add("purpose", notContactable[c.Reason], channelLabelKey(channel))
 	}
 	return nil
+}
+
+// notContactable is the message of each reason the rule refuses for.
+var notContactable = map[string]string{
+	"no_consent": "error.not_contactable_no_consent",
+	"refused":    "error.not_contactable_refused",
+	"no_address": "error.not_contactable_no_address",
 }
 
 // sameContact says whether a stored activity already was this contact:

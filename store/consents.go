@@ -72,7 +72,7 @@ func prepareConsent(v Values, errs *ValidationError) {
 	if r := v.Str("recipient"); r != "" && v.Str("channel") != "" {
 		norm, ok := normalRecipient(v.Str("channel"), r)
 		if !ok {
-			errs.Add("recipient", "error.recipient_"+strings.ToLower(v.Str("channel")))
+			errs.Add("recipient", recipientError[v.Str("channel")])
 			return
 		}
 		v["recipient"] = norm
@@ -134,6 +134,13 @@ func consentSaved(ctx context.Context, s *Store, tx *sql.Tx, _ *Actor, _ int64, 
 		}
 	}
 	return nil
+}
+
+// recipientError is the message for an address unfit for its channel.
+var recipientError = map[string]string{
+	ChannelCall:  "error.recipient_arama",
+	ChannelSMS:   "error.recipient_mesaj",
+	ChannelEmail: "error.recipient_eposta",
 }
 
 // normalRecipient is an address in the form the ledger keeps for the
@@ -280,21 +287,26 @@ func contactability(ctx context.Context, q querier, c *custAddr, channel, purpos
 		}
 		out.Date, _ = time.Parse(tr.DateTimeLayout, date)
 	}
+	out.Allowed, out.Reason = etkRule(purpose, out)
+	return out, nil
+}
+
+// etkRule is the ETK rule itself, on an address's latest decision (Status,
+// "" for none) and recipient type.
+func etkRule(purpose string, c Contactability) (allowed bool, reason string) {
 	switch {
 	case purpose == PurposeTransactional:
-		out.Allowed, out.Reason = true, "transactional"
-	case out.Recipient == "":
-		out.Reason = "no_address"
-	case out.Status == ConsentGranted:
-		out.Allowed, out.Reason = true, "granted"
-	case out.Status == ConsentRefused:
-		out.Reason = "refused"
-	case out.RecipientType == RecipientTrader:
-		out.Allowed, out.Reason = true, "trader"
-	default:
-		out.Reason = "no_consent"
+		return true, "transactional"
+	case c.Recipient == "":
+		return false, "no_address"
+	case c.Status == ConsentGranted:
+		return true, "granted"
+	case c.Status == ConsentRefused:
+		return false, "refused"
+	case c.RecipientType == RecipientTrader:
+		return true, "trader"
 	}
-	return out, nil
+	return false, "no_consent"
 }
 
 // undecidedChannels are the channels a customer has an address for but no
@@ -408,4 +420,90 @@ func (cs *ConsentStates) StateOf(channel, recipient string) (Contactability, boo
 		}
 	}
 	return Contactability{}, false
+}
+
+// MainAddressStates are the ETK standings of each customer's main phone
+// (for calls and SMS) and e-mail, for commercial messages, by customer id:
+// the badges beside the numbers a page lists (a company's contact
+// persons). Two queries for them all; customers outside the actor's read
+// scope are left out.
+func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (map[int64][]Contactability, error) {
+	out := map[int64][]Contactability{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	m := s.mod(Customers)
+	scope, args, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	list := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	cond := "t.id IN (" + list + ") AND t.deleted_at IS NULL"
+	if scope != "" {
+		cond += " AND " + scope
+	}
+	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email FROM customers t WHERE "+cond, append(in, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("addresses: %w", err)
+	}
+	var custs []*custAddr
+	for rows.Next() {
+		c := &custAddr{}
+		if err := rows.Scan(&c.id, &c.kind, &c.phone, &c.email); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("addresses: %w", err)
+		}
+		custs = append(custs, c)
+	}
+	if err := closeRows(rows, "addresses"); err != nil {
+		return nil, err
+	}
+	// The latest decision per address comes first in this order.
+	type key struct {
+		id            int64
+		channel, addr string
+	}
+	latest := map[key][2]string{} // status, recipient type
+	rows, err = s.reads.query(ctx, `SELECT customer_id, channel, recipient, status, recipient_type FROM consents
+		WHERE customer_id IN (`+list+`) AND deleted_at IS NULL
+		ORDER BY customer_id, channel, recipient, consent_date DESC, id DESC`, in...)
+	if err != nil {
+		return nil, fmt.Errorf("consents: %w", err)
+	}
+	for rows.Next() {
+		var k key
+		var status, rtype string
+		if err := rows.Scan(&k.id, &k.channel, &k.addr, &status, &rtype); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("consents: %w", err)
+		}
+		if _, seen := latest[k]; !seen {
+			latest[k] = [2]string{status, rtype}
+		}
+	}
+	if err := closeRows(rows, "consents"); err != nil {
+		return nil, err
+	}
+	for _, c := range custs {
+		for _, ch := range Channels {
+			addr := c.phone
+			if ch == ChannelEmail {
+				addr = c.email
+			}
+			if addr == "" {
+				continue
+			}
+			st := Contactability{Channel: ch, Recipient: addr, RecipientType: c.recipientType()}
+			if l, ok := latest[key{c.id, ch, addr}]; ok {
+				st.Status, st.RecipientType = l[0], l[1]
+			}
+			st.Allowed, st.Reason = etkRule(PurposeCommercial, st)
+			out[c.id] = append(out[c.id], st)
+		}
+	}
+	return out, nil
 }

@@ -265,3 +265,25 @@ func TestRemindersOncePerStart(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestMainAddressStatesAgreeWithTheRule(t *testing.T) {
+	fx := newConsentFixture(t)
+	fx.record(t, fx.person, ChannelSMS, ConsentGranted, "2026-03-01 10:00")
+	fx.record(t, fx.person, ChannelSMS, ConsentRefused, "2026-04-01 10:00")
+	fx.record(t, fx.company, ChannelEmail, ConsentRefused, "2026-04-01 10:00")
+	got, err := fx.st.MainAddressStates(fx.ctx, fx.admin, []int64{fx.person.ID, fx.company.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Record{fx.person, fx.company} {
+		if len(got[c.ID]) != 3 {
+			t.Fatalf("customer %d: %d standings, want 3", c.ID, len(got[c.ID]))
+		}
+		for _, st := range got[c.ID] {
+			want := fx.contactable(t, c, st.Channel, PurposeCommercial)
+			if st.Allowed != want.Allowed || st.Reason != want.Reason || st.Recipient != want.Recipient {
+				t.Errorf("customer %d %s: %+v, the rule says %+v", c.ID, st.Channel, st, want)
+			}
+		}
+	}
+}

@@ -234,3 +234,27 @@ func badgeOf(l *i18n.Locale, m *store.Module, c store.Contactability) consentBad
 	return consentBadge{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Class: class,
 		Text: l.T("consent.badge." + c.Reason), Title: l.T("consent.reason." + c.Reason)}
 }
+
+// contactBadges puts the ETK standing of each listed person's or
+// company's main phone and e-mail beside them, read in one go.
+func (s *Server) contactBadges(r *http.Request, rows []contactRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, c := range rows {
+		ids[i] = c.ID
+	}
+	st := state(r)
+	states, err := s.store.MainAddressStates(r.Context(), st.actor, ids)
+	if err != nil {
+		return err
+	}
+	m := s.module(store.Consents)
+	for i := range rows {
+		for _, c := range states[rows[i].ID] {
+			rows[i].Badges = append(rows[i].Badges, badgeOf(st.locale, m, c))
+		}
+	}
+	return nil
+}

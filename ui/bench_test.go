@@ -442,3 +442,29 @@ func BenchmarkPageHome(b *testing.B) {
 		})
 	}
 }
+
+// keyAccount is the demo customer with the longest contact history: the
+// generator gives one company 2,000 activities and tags it.
+func keyAccount(b *testing.B) int64 {
+	b.Helper()
+	p, err := bench.st.List(context.Background(), store.SystemActor(), store.Customers,
+		store.ListQuery{Filters: map[string]string{"tags": demo.KeyAccountTag}, Limit: 1})
+	if err != nil || len(p.Records) != 1 {
+		b.Fatalf("the key account: %v", err)
+	}
+	return p.Records[0].ID
+}
+
+// The 360° page of the customer with 2,000 activities: its timeline's
+// newest page, consent badges and prompt, contacts, assets and history.
+func BenchmarkPageCustomer360Activities(b *testing.B) {
+	benchSetup(b)
+	benchGet(b, fmt.Sprintf("/customers/%d", keyAccount(b)), http.StatusOK, false)
+}
+
+// The activities list, newest first, and filtered to planned calls.
+func BenchmarkPageActivityList(b *testing.B) {
+	benchSetup(b)
+	b.Run("newest", func(b *testing.B) { benchGet(b, "/activities", http.StatusOK, false) })
+	b.Run("planned-calls", func(b *testing.B) { benchGet(b, "/activities?type=call&status=planned", http.StatusOK, false) })
+}

@@ -23,6 +23,7 @@ type contactRow struct {
 	RoleValue string
 	Phone     cell
 	Email     cell
+	Badges    []consentBadge // the phone's and e-mail's ETK standing
 }
 
 type customer360 struct {
@@ -129,6 +130,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		d.Contacts = append(d.Contacts, contactRow{ID: other.ID, Name: other.Title(), URL: recordURL(m, other.ID),
 			Role: l.T("contact_role." + c.Role), RoleValue: c.Role,
 			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other)})
+	}
+	if err := s.contactBadges(r, d.Contacts); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)

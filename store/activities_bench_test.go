@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"kobicrm/store"
+	"kobicrm/store/demo"
+)
+
+// The activity side of the large demo set: 1,000,000 activities, 2,000 of
+// them for one key account, and ETK decisions for most customers.
+
+func keyAccount(b *testing.B, st *store.Store) int64 {
+	b.Helper()
+	p, err := st.List(context.Background(), store.SystemActor(), store.Customers,
+		store.ListQuery{Filters: map[string]string{"tags": demo.KeyAccountTag}, Limit: 1})
+	if err != nil || len(p.Records) != 1 {
+		b.Fatalf("the key account: %v", err)
+	}
+	return p.Records[0].ID
+}
+
+// The newest page of the key account's timeline, all types and calls only.
+func BenchmarkTimeline(b *testing.B) {
+	st := benchStore(b)
+	id := keyAccount(b, st)
+	ctx, sys := context.Background(), store.SystemActor()
+	for _, typ := range []string{"", store.ActivityCall} {
+		b.Run(fmt.Sprintf("type=%s", typ), func(b *testing.B) {
+			measure(b, func() error {
+				p, err := st.Timeline(ctx, sys, id, store.TimelineQuery{Type: typ, Limit: 30})
+				if err == nil && len(p.Items) != 30 {
+					err = fmt.Errorf("a timeline page of %d", len(p.Items))
+				}
+				return err
+			})
+		})
+	}
+}
+
+// A salesperson's "Bugün": overdue, today's and the next appointments.
+func BenchmarkAgenda(b *testing.B) {
+	st := benchStore(b)
+	ctx := context.Background()
+	for _, c := range scopeCases[:2] {
+		a := scopeActor(b, st, c.email, c.role)
+		b.Run(c.name, func(b *testing.B) {
+			measure(b, func() error {
+				_, err := st.AgendaOf(ctx, a, time.Now())
+				return err
+			})
+		})
+	}
+}
+
+// A customer's ETK standing per channel and address, for the badges.
+func BenchmarkConsentStates(b *testing.B) {
+	st := benchStore(b)
+	id := keyAccount(b, st)
+	ctx, sys := context.Background(), store.SystemActor()
+	measure(b, func() error {
+		_, err := st.ConsentStatesOf(ctx, sys, id)
+		return err
+	})
+}
