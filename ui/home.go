@@ -35,8 +35,8 @@ type homeData struct {
 	// appointments, the customers I opened lately, and the firm's ETK
 	// consent share.
 	Overdue, DueToday, Next []timelineRow
-	Viewed               []homeRow
-	Consent              *homeConsent
+	Viewed                  []homeRow
+	Consent                 *homeConsent
 }
 
 // homeConsent is the firm's share of customers with ETK consent, per
