@@ -410,14 +410,14 @@ func kvkkEventText(ctx context.Context, tx *sql.Tx, customerID int64, kind strin
 		}
 		return id.Int64, int(v.Int64), nil
 	}
-	textKind := KVKKNotice
+	textKind, missing := KVKKNotice, "error.kvkk_no_text_notice"
 	if kind == KVKKEventConsentGiven {
-		textKind = KVKKConsent
+		textKind, missing = KVKKConsent, "error.kvkk_no_text_consent"
 	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT id, version FROM kvkk_texts WHERE kind = ? ORDER BY version DESC LIMIT 1`, textKind).Scan(&id, &version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, &ValidationError{Fields: map[string]Msg{"kind": {Key: "error.kvkk_no_text_" + textKind}}}
+		return nil, 0, &ValidationError{Fields: map[string]Msg{"kind": {Key: missing}}}
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("read current kvkk %s text: %w", textKind, err)

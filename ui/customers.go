@@ -51,6 +51,7 @@ type customer360 struct {
 	CanAddAsset    bool
 	CanVCard       bool // the user may take the record away as a contact card
 	Quality        qualityView
+	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
 // qualityView is a data-quality score as the pages show it: a meter
@@ -175,6 +176,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 			d.ContactResults = append(d.ContactResults, contactRow{ID: c.ID, Name: c.Title(), URL: recordURL(m, c.ID),
 				Phone: displayCell(l, m, field("phone"), c)})
 		}
+	}
+	if d.KVKK, err = s.kvkkSection(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if d.History, err = s.history(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)
