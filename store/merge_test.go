@@ -82,10 +82,12 @@ func TestMergeMovesEveryReference(t *testing.T) {
 						}
 					}
 				case ref.Table == "kvkk_events":
-					if _, err := fx.st.writer.ExecContext(fx.ctx, `INSERT INTO kvkk_events (customer_id, kind, at, created_at)
-						VALUES (?, 'notice', '2026-01-15T09:30:00Z', '2026-01-15T09:30:00Z')`, other.ID); err != nil {
-						t.Fatal(err)
+					if kind == "company" {
+						continue // KVKK protects natural persons: a company has no KVKK record
 					}
+					kvkkTexts(t, fx.st, fx.admin)
+					mustRecordKVKK(t, fx.st, fx.admin, other.ID, KVKKEventNotice, "")
+					mustRecordKVKK(t, fx.st, fx.admin, other.ID, KVKKEventConsentGiven, "")
 				case tables[ref.Table] != nil:
 					child := tables[ref.Table]
 					v := fx.genValues(t, child, "bagli", ref.Column, "", fx.admin.UserID, map[string]int64{"customers": other.ID})
@@ -178,6 +180,13 @@ func TestMergeMovesEveryReference(t *testing.T) {
 			binned, err := fx.st.GetDeleted(fx.ctx, fx.admin, Customers, other.ID)
 			if err != nil || binned.Values.Str("email") != "muhasebe.fatura@ornek.com.tr" || len(binned.Values.Phones("phones")) != 1 {
 				t.Errorf("the merged record in the bin: %+v, %v", binned, err)
+			}
+
+			// The other's KVKK record is the survivor's now.
+			if kind == "person" {
+				if st, err := fx.st.KVKKStatus(fx.ctx, fx.admin, surv.ID); err != nil || st.Consent != KVKKEventConsentGiven || st.Notice == nil {
+					t.Errorf("the survivor's KVKK status: %+v, %v; want the other's notice and consent", st, err)
+				}
 			}
 
 			// Both histories tell of the merge; each moved asset's too.

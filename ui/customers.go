@@ -54,6 +54,7 @@ type customer360 struct {
 	Quality        qualityView
 	Timeline       *timelineView // nil without the right to read activities
 	Consent        *consentView
+	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
 // qualityView is a data-quality score as the pages show it: a meter
@@ -182,6 +183,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 			d.ContactResults = append(d.ContactResults, contactRow{ID: c.ID, Name: c.Title(), URL: recordURL(m, c.ID),
 				Phone: displayCell(l, m, field("phone"), c)})
 		}
+	}
+	if d.KVKK, err = s.kvkkSection(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if d.History, err = s.history(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)

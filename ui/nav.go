@@ -37,6 +37,7 @@ var navigation = []navGroup{
 		{Key: "module.departments", Path: "/departments", Admin: true},
 		{Key: "module.roles", Path: "/roles", Admin: true},
 		{Key: "nav.fields", Path: "/admin/fields", Admin: true},
+		{Key: "nav.kvkk", Path: "/admin/kvkk", Admin: true},
 		{Key: "nav.recycle", Path: "/recycle", Admin: true},
 		{Key: "nav.backup", Path: "/admin/backup", Admin: true},
 		{Key: "nav.audit", Path: "/admin/audit", Admin: true},

@@ -70,6 +70,7 @@ func (s *Server) Handler() http.Handler {
 	admin.HandleFunc("/admin/fields", s.customFields).Methods(http.MethodGet)
 	admin.HandleFunc("/admin/fields", s.customFieldAdd).Methods(http.MethodPost)
 	admin.HandleFunc("/admin/fields/{module}/{name}/remove", s.customFieldRemove).Methods(http.MethodPost)
+	s.kvkkRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)
 	admin.HandleFunc("/recycle/{module}/{id:[0-9]+}/{action}", s.recycleAction).Methods(http.MethodPost)
 

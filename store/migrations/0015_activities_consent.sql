@@ -125,6 +125,10 @@ CREATE TABLE kvkk_events (
     created_at  TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX kvkk_events_customer ON kvkk_events (customer_id, kind, at, id);
+-- A customer's latest consent event, the state that analysis filters by
+-- (store.AnalysableCond), as one seek: the query's condition on kind is
+-- written exactly as this WHERE.
+CREATE INDEX kvkk_events_consent ON kvkk_events (customer_id, at, id) WHERE kind IN ('consent_given', 'consent_withdrawn');
 
 -- A user's calendar feed: the hash of the secret in its URL. Making a new
 -- one revokes the old.
