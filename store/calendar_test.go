@@ -80,12 +80,12 @@ func TestCalendarRangeAndScopes(t *testing.T) {
 	fx.add(t, "B", "mate", ActivityTask, "03-12 09:00", "")
 	fx.add(t, "C", "peer", ActivityTask, "03-15 09:00", "")
 	fx.add(t, "D", "other", ActivityTask, "03-16 09:00", "")
-	fx.add(t, "E", "me", ActivityTask, "04-01 00:00", "")                      // the next month, from its first moment
-	fx.add(t, "F", "mate", ActivityVisit, "02-27 09:00", "03-02 17:00")        // a trip reaching into March
-	fx.add(t, "G", "me", ActivityVisit, "02-20 09:00", "02-21 17:00")          // over before March
-	fx.add(t, "H", "other", ActivityMeeting, "03-05 14:00", "", "me")          // me takes part, other owns it
+	fx.add(t, "E", "me", ActivityTask, "04-01 00:00", "")                       // the next month, from its first moment
+	fx.add(t, "F", "mate", ActivityVisit, "02-27 09:00", "03-02 17:00")         // a trip reaching into March
+	fx.add(t, "G", "me", ActivityVisit, "02-20 09:00", "02-21 17:00")           // over before March
+	fx.add(t, "H", "other", ActivityMeeting, "03-05 14:00", "", "me")           // me takes part, other owns it
 	fx.add(t, "I", "peer", ActivityMeeting, "03-01 00:00", "03-01 01:00", "me") // March's first moment
-	fx.add(t, "J", "me", ActivityTask, "02-28 23:59", "")                      // the last minute of February
+	fx.add(t, "J", "me", ActivityTask, "02-28 23:59", "")                       // the last minute of February
 
 	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Activities, fx.ids["B"], Values{"status": "done"}); err != nil {
 		t.Fatal(err)
@@ -161,7 +161,6 @@ func TestCalendarRangeAndScopes(t *testing.T) {
 		t.Errorf("empty range: %v", err)
 	}
 }
-
 
 // TestCalendarQueryPlan checks that no calendar reads the activities
 // table whole: every way in goes through an index.
