@@ -266,3 +266,67 @@ func (s *Store) MoveActivity(ctx context.Context, a *Actor, id int64, newStart t
 	}
 	return moved, err
 }
+
+// CalendarChoice is one calendar the actor may open: its Who and the
+// name of the user, team or department ("" for "me").
+type CalendarChoice struct {
+	Who  string
+	Kind string // me, user, team, department
+	Name string
+}
+
+// CalendarChoices are the calendars the actor may open, as Calendar
+// judges them: their own first, then users, teams and departments by
+// name. With a read scope of all on activities, everyone's.
+func (s *Store) CalendarChoices(ctx context.Context, a *Actor) ([]CalendarChoice, error) {
+	m := s.mod(Activities)
+	if err := authorize(a, m.Key, ActRead); err != nil {
+		return nil, err
+	}
+	sc := a.Scope(m, ActRead)
+	out := []CalendarChoice{{Who: "me", Kind: "me"}}
+	type part struct {
+		kind, query string
+		args        []any
+	}
+	var parts []part
+	if sc == ScopeAll {
+		parts = []part{
+			{"user", "SELECT id, name FROM users WHERE active = 1 AND id <> ? ORDER BY sort_key, id", []any{a.UserID}},
+			{"team", "SELECT id, name FROM teams WHERE deleted_at IS NULL ORDER BY sort_key, id", nil},
+			{"department", "SELECT id, name FROM departments WHERE deleted_at IS NULL ORDER BY sort_key, id", nil},
+		}
+	} else {
+		cond, cargs := ownerCond(sc, "u.id", a.UserID)
+		parts = []part{
+			{"user", "SELECT u.id, u.name FROM users u WHERE u.active = 1 AND u.id <> ? AND " + cond + " ORDER BY u.sort_key, u.id",
+				append([]any{a.UserID}, cargs...)},
+			{"team", `SELECT tm.id, tm.name FROM users_teams ut JOIN teams tm ON tm.id = ut.ref_id AND tm.deleted_at IS NULL
+				WHERE ut.record_id = ? ORDER BY tm.sort_key, tm.id`, []any{a.UserID}},
+			{"department", `WITH RECURSIVE sub (id) AS (
+					SELECT d.id FROM users me JOIN departments d ON d.id = me.department_id AND d.deleted_at IS NULL WHERE me.id = ?
+					UNION
+					SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id WHERE d.deleted_at IS NULL
+				) SELECT d.id, d.name FROM departments d JOIN sub ON sub.id = d.id ORDER BY d.sort_key, d.id`, []any{a.UserID}},
+		}
+	}
+	for _, p := range parts {
+		rows, err := s.reads.query(ctx, p.query, p.args...)
+		if err != nil {
+			return nil, fmt.Errorf("calendar choices: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("calendar choices: %w", err)
+			}
+			out = append(out, CalendarChoice{Who: p.kind + ":" + strconv.FormatInt(id, 10), Kind: p.kind, Name: name})
+		}
+		if err := closeRows(rows, "calendar choices"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

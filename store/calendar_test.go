@@ -362,3 +362,40 @@ func FuzzCalendarParseWho(f *testing.F) {
 		}
 	})
 }
+
+func TestCalendarChoicesOpen(t *testing.T) {
+	fx := newCalFixture(t)
+	for _, c := range []struct {
+		name string
+		a    *Actor
+		want []string
+		not  []string
+	}{
+		{"me", fx.me, []string{"me", "user:" + itoa(fx.users["mate"]), "team:" + itoa(fx.teams["north"]),
+			"department:" + itoa(fx.depts["sales"]), "department:" + itoa(fx.depts["ist"])},
+			[]string{"team:" + itoa(fx.teams["south"]), "user:" + itoa(fx.users["other"]), "department:" + itoa(fx.depts["gm"])}},
+		{"admin", fx.admin, []string{"me", "user:" + itoa(fx.users["other"]), "team:" + itoa(fx.teams["south"]), "department:" + itoa(fx.depts["gm"])}, nil},
+	} {
+		list, err := fx.st.CalendarChoices(fx.ctx, c.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whos []string
+		for _, ch := range list {
+			whos = append(whos, ch.Who)
+			if _, err := fx.calendar(t, c.a, ch.Who); err != nil {
+				t.Errorf("%s may pick %s (%s) but it does not open: %v", c.name, ch.Who, ch.Name, err)
+			}
+		}
+		for _, w := range c.want {
+			if !slices.Contains(whos, w) {
+				t.Errorf("%s: %s missing from %v", c.name, w, whos)
+			}
+		}
+		for _, w := range c.not {
+			if slices.Contains(whos, w) {
+				t.Errorf("%s: %s offered", c.name, w)
+			}
+		}
+	}
+}
