@@ -38,6 +38,10 @@ const (
 // this shows on the days it starts in, not on every later one.
 const calendarSpan = 31 * 24 * time.Hour
 
+// calendarFields are the fields a calendar reads: what a calendar cell
+// and a feed's event show, not the whole record.
+var calendarFields = []string{"type", "subject", "customer_id", "status", "starts_at", "ends_at", "owner_id", "place", "description"}
+
 // CalendarResult is the activities of a range, ordered by start. More is
 // set when the limit cut the list short.
 type CalendarResult struct {
@@ -179,9 +183,10 @@ func (s *Store) Calendar(ctx context.Context, a *Actor, q CalendarQuery) (*Calen
 	if err != nil {
 		return nil, fmt.Errorf("calendar of %s: %w", w, err)
 	}
+	cols := m.listColumns(calendarFields, "starts_at")
 	res := &CalendarResult{}
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := m.scanColumns(rows, cols)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("calendar of %s: %w", w, err)
@@ -232,7 +237,7 @@ func calendarSQL(a *Actor, m *Module, w Who, fromT, toT time.Time, limit int) (s
 		where = append(where, scope)
 		args = append(args, sargs...)
 	}
-	query := "SELECT " + m.selectList("t") + " FROM activities t WHERE " + strings.Join(where, " AND ") +
+	query := "SELECT " + selectColumns(m.listColumns(calendarFields, "starts_at")) + " FROM activities t WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY t.starts_at, t.id LIMIT ?"
 	return query, append(args, limit+1), nil
 }
