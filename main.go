@@ -271,6 +271,7 @@ func serveCmd(args []string) error {
 		openBrowser(localURL)
 	}
 
+	remindersDone := startReminders(ctx, st, logger, 30*time.Second)
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
 	select {
@@ -284,7 +285,8 @@ func serveCmd(args []string) error {
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "kobicrm: shutdown:", err)
 	}
-	srv.Close() // a running import stops after its current batch
+	srv.Close()     // a running import stops after its current batch
+	<-remindersDone // ctx is done: the reminder loop has stopped or is finishing its round
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -295,6 +297,31 @@ func serveCmd(args []string) error {
 			"keep it beside the .db file (SQLite moves it in the next time the database is opened).\n", path)
 	}
 	return nil
+}
+
+// startReminders tells users of their due activities (SendDueReminders)
+// every interval while the server runs, until ctx ends; the channel closes
+// when the loop has stopped, so shutdown closes the database after it.
+func startReminders(ctx context.Context, st *store.Store, logger *slog.Logger, every time.Duration) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if n, err := st.SendDueReminders(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("send reminders", "err", err)
+			} else if n > 0 {
+				logger.Info("reminders sent", "activities", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return done
 }
 
 // tuneMemory trades a little memory for CPU. The server's live heap is

@@ -11,7 +11,7 @@ import (
 type Notification struct {
 	ID       int64
 	At       time.Time
-	Kind     string // "assigned"
+	Kind     string // "assigned", or "reminder" (an activity is due: SendDueReminders)
 	Module   *Module
 	RecordID int64
 	Title    string // the record's name when it happened

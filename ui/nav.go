@@ -25,6 +25,7 @@ var navigation = []navGroup{
 	}},
 	{Key: "nav.sales", Items: []navItem{
 		{Key: "module.customers", Path: "/customers", Module: "customers"},
+		{Key: "calendar.title", Path: "/calendar", Module: "activities"},
 		{Key: "module.activities", Path: "/activities", Module: "activities"},
 	}},
 	{Key: "nav.service", Items: []navItem{

@@ -24,6 +24,8 @@ func (s *Server) Handler() http.Handler {
 	r.HandleFunc("/invite/{token}", s.inviteForm).Methods(http.MethodGet)
 	r.HandleFunc("/invite/{token}", s.inviteSubmit).Methods(http.MethodPost)
 
+	s.calendarFeedRoute(r)
+
 	in := r.NewRoute().Subrouter()
 	in.Use(s.requireLogin)
 	in.HandleFunc("/", s.home).Methods(http.MethodGet)
@@ -42,6 +44,7 @@ func (s *Server) Handler() http.Handler {
 		s.listRoutes(in, spec)
 	}
 	s.importRoutes(in)
+	s.calendarRoutes(in)
 	in.HandleFunc("/customers/duplicates", s.duplicatesPage(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeForm(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeSubmit(store.Customers)).Methods(http.MethodPost)

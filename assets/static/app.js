@@ -73,4 +73,46 @@
       if (!d.contains(ev.target)) { d.removeAttribute("open"); }
     });
   });
+  // The calendar's who selector shows its choice at once.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+
+  // Calendar drag and drop: an activity dropped on another day is moved
+  // there (same time of day) by posting the move form the server takes
+  // without JavaScript too, then the page reloads to show the result.
+  var cal = document.querySelector("[data-return][data-csrf]");
+  if (cal) {
+    var dragged = null;
+    cal.addEventListener("dragstart", function (ev) {
+      var item = ev.target.closest && ev.target.closest("[data-move]");
+      if (!item) { return; }
+      dragged = item;
+      ev.dataTransfer.effectAllowed = "move";
+      ev.dataTransfer.setData("text/plain", item.getAttribute("data-move"));
+    });
+    cal.addEventListener("dragover", function (ev) {
+      var day = dragged && ev.target.closest && ev.target.closest("[data-date]");
+      if (!day) { return; }
+      ev.preventDefault();
+      cal.querySelectorAll(".dragover").forEach(function (d) { d.classList.remove("dragover"); });
+      day.classList.add("dragover");
+    });
+    cal.addEventListener("drop", function (ev) {
+      var day = dragged && ev.target.closest && ev.target.closest("[data-date]");
+      if (!day) { return; }
+      ev.preventDefault();
+      var body = new FormData();
+      body.append("csrf_token", cal.getAttribute("data-csrf"));
+      body.append("date", day.getAttribute("data-date"));
+      body.append("return", cal.getAttribute("data-return"));
+      fetch(dragged.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin" })
+        .then(function () { location.reload(); }, function () { location.reload(); });
+      dragged = null;
+    });
+    cal.addEventListener("dragend", function () {
+      dragged = null;
+      cal.querySelectorAll(".dragover").forEach(function (d) { d.classList.remove("dragover"); });
+    });
+  }
 })();
