@@ -468,3 +468,17 @@ func BenchmarkPageActivityList(b *testing.B) {
 	b.Run("newest", func(b *testing.B) { benchGet(b, "/activities", http.StatusOK, false) })
 	b.Run("planned-calls", func(b *testing.B) { benchGet(b, "/activities?type=call&status=planned", http.StatusOK, false) })
 }
+
+// The calendar's month, week and day views of the user's own activities,
+// for the administrator (who owns 58 % of the demo customers and their
+// contact history) and a salesperson.
+func BenchmarkPageCalendar(b *testing.B) {
+	benchSetup(b)
+	for _, c := range benchScopes[:2] {
+		for _, view := range []string{"month", "week", "day"} {
+			b.Run(c.name+"/"+view, func(b *testing.B) {
+				benchGetAs(b, "/calendar?view="+view, http.StatusOK, bench.users[c.name].cookie)
+			})
+		}
+	}
+}
