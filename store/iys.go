@@ -403,8 +403,14 @@ func (s *Store) IYSImport(ctx context.Context, a *Actor, file *iys.File, fileNam
 	}
 	rep := &IYSImportReport{FileName: fileName, Records: len(file.Records)}
 	for _, p := range file.Problems {
-		rep.Failed = append(rep.Failed, IYSImportRow{Row: p.Row, Line: p.Line, Field: p.Field, Recipient: p.Value,
-			Msg: Msg{Key: "iys.err." + p.Code, Args: []any{p.Value}}})
+		row := IYSImportRow{Row: p.Row, Line: p.Line, Field: p.Field, Msg: Msg{Key: "iys.err." + p.Code}}
+		if p.Field == iys.FieldRecipient {
+			row.Recipient = p.Value
+		}
+		if iys.ShowsValue(p.Code) {
+			row.Msg.Args = []any{p.Value}
+		}
+		rep.Failed = append(rep.Failed, row)
 	}
 	evidence := "İYS: " + fileName
 	for _, rec := range file.Records {

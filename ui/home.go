@@ -31,6 +31,7 @@ type homeData struct {
 	// Quality is the average data quality of the customers the user may
 	// read; nil for a role without customers.
 	Quality *homeQuality
+	IYS     *iysWarning // consents late for İYS (ui/iys.go), for those who send them
 }
 
 type homeQuality struct {
@@ -52,7 +53,7 @@ var homeFields = []string{"display_name", "kind", "stage", "province", "phone"}
 // newest customers and leads.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
-	data := &homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL}
+	data := &homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL, IYS: s.iysHomeWarning(r)}
 	// The newest customers, read first, also answer whether there are any
 	// at all: no COUNT over the table.
 	recent, err := s.newestCustomers(r.Context(), st.actor, st.locale, nil)

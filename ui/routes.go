@@ -42,6 +42,7 @@ func (s *Server) Handler() http.Handler {
 		s.listRoutes(in, spec)
 	}
 	s.importRoutes(in)
+	s.iysRoutes(in)
 	in.HandleFunc("/customers/duplicates", s.duplicatesPage(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeForm(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeSubmit(store.Customers)).Methods(http.MethodPost)

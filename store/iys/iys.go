@@ -193,3 +193,13 @@ func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // FormatDate writes a moment as İYS does: Istanbul time, "2006-01-02 15:04:05".
 func FormatDate(t time.Time) string { return t.In(tr.Istanbul).Format(DateLayout) }
+
+// ShowsValue says whether a problem is best told with the value found
+// (an unknown type, a bad date) rather than alone (a missing field).
+func ShowsValue(code string) bool {
+	switch code {
+	case CodeType, CodeStatus, CodeSource, CodeRecipientType, CodeRecipient, CodeDate, CodeFuture:
+		return true
+	}
+	return false
+}
