@@ -69,6 +69,7 @@ func (s *Server) apiHandler() http.Handler {
 		s.apiError(w, r, http.StatusNotFound, "api.not_found")
 	})
 	r.HandleFunc(apiOpenAPIPath, s.apiOpenAPI)
+	s.apiIYSRoutes(r)
 	r.HandleFunc(apiBase+"/{module}", s.apiCollection)
 	r.HandleFunc(apiBase+"/{module}/{id}", s.apiItem)
 
@@ -200,6 +201,11 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := apiState(r)
+	if m.AppendOnly && (r.Method == http.MethodPatch || r.Method == http.MethodDelete) {
+		// A ledger keeps what was written: a later record supersedes it.
+		s.apiError(w, r, http.StatusForbidden, "api.append_only")
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		rec, err := s.store.Get(r.Context(), st.actor, m, id)

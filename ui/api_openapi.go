@@ -465,6 +465,7 @@ func oaDocument(l *i18n.Locale, version string, mods []*store.Module) oaMap {
 		}
 	}
 
+	oaIYSPaths(paths)
 	return oaMap{
 		"openapi": "3.1.0",
 		"info": oaMap{

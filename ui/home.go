@@ -37,6 +37,7 @@ type homeData struct {
 	Overdue, DueToday, Next []timelineRow
 	Viewed                  []homeRow
 	Consent                 *homeConsent
+	IYS                     *iysWarning // consents late for İYS (ui/iys.go), for those who send them
 }
 
 // homeConsent is the firm's share of customers with ETK consent, per
@@ -71,7 +72,7 @@ var homeFields = []string{"display_name", "kind", "stage", "province", "phone"}
 // newest customers and leads.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
-	data := &homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL}
+	data := &homeData{Today: time.Now(), OfficeURL: s.cfg.OfficeURL, IYS: s.iysHomeWarning(r)}
 	// The newest customers, read first, also answer whether there are any
 	// at all: no COUNT over the table.
 	recent, err := s.newestCustomers(r.Context(), st.actor, st.locale, nil)

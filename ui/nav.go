@@ -11,6 +11,9 @@ type navItem struct {
 	Path   string
 	Admin  bool   // administrators only
 	Module string // shown only to those whose roles may read this module
+	// Allow, when set, decides alone who sees the entry (the İYS page's
+	// export or import right).
+	Allow func(a *store.Actor) bool
 }
 
 type navGroup struct {
@@ -22,6 +25,7 @@ var navigation = []navGroup{
 	{Key: "nav.marketing", Items: []navItem{
 		{Key: "module.leads", Path: "/leads", Module: "customers"},
 		{Key: "module.consents", Path: "/consents", Module: "consents"},
+		{Key: "nav.iys", Path: "/consents/iys", Allow: func(a *store.Actor) bool { return store.CanIYSExport(a) || store.CanIYSImport(a) }},
 	}},
 	{Key: "nav.sales", Items: []navItem{
 		{Key: "module.customers", Path: "/customers", Module: "customers"},
@@ -55,7 +59,7 @@ func navFor(u *store.User, a *store.Actor) []navGroup {
 	for _, g := range navigation {
 		var items []navItem
 		for _, it := range g.Items {
-			if it.Admin && !u.Admin {
+			if it.Admin && !u.Admin || it.Allow != nil && !it.Allow(a) {
 				continue
 			}
 			if m, ok := store.ModuleByKey(it.Module); ok && !a.Can(m, store.ActRead) {

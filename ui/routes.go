@@ -45,6 +45,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.importRoutes(in)
 	s.calendarRoutes(in)
+	s.iysRoutes(in)
 	in.HandleFunc("/customers/duplicates", s.duplicatesPage(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeForm(store.Customers)).Methods(http.MethodGet)
 	in.HandleFunc("/customers/merge", s.mergeSubmit(store.Customers)).Methods(http.MethodPost)

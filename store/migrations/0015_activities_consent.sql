@@ -75,15 +75,23 @@ CREATE TABLE consents (
     consent_date   TEXT    NOT NULL,
     evidence       TEXT    NOT NULL DEFAULT '',
     recorded_by    INTEGER REFERENCES users (id),
-    -- The İYS export batch that carried this record; NULL: not yet sent.
+    -- The İYS export batch that handled this record; NULL: none yet.
     iys_export_id  INTEGER REFERENCES iys_exports (id),
+    -- Where the record stands with İYS: '' waiting for the next export;
+    -- 'sent' in the file of iys_export_id; left out of that file, never to
+    -- be offered again, as 'first_ret' (a RET before any ONAY of its
+    -- address reached İYS, which İYS refuses) or 'invalid' (an address İYS
+    -- does not take for the channel, such as a landline for SMS);
+    -- 'received' from an İYS status file, so already known there.
+    iys_state      TEXT    NOT NULL DEFAULT '' CHECK (iys_state IN ('', 'sent', 'first_ret', 'invalid', 'received')),
     created_at     TEXT    NOT NULL,
     updated_at     TEXT    NOT NULL,
     deleted_at     TEXT
 ) STRICT;
 CREATE INDEX consents_state      ON consents (customer_id, channel, recipient, consent_date, id) WHERE deleted_at IS NULL;
 CREATE INDEX consents_recipient  ON consents (recipient, channel);
-CREATE INDEX consents_unexported ON consents (consent_date, id) WHERE iys_export_id IS NULL AND deleted_at IS NULL;
+-- The records waiting for the next İYS export, oldest first.
+CREATE INDEX consents_unexported ON consents (consent_date, id) WHERE iys_state = '' AND deleted_at IS NULL;
 CREATE INDEX consents_export     ON consents (iys_export_id) WHERE iys_export_id IS NOT NULL;
 CREATE INDEX consents_created    ON consents (created_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX consents_updated    ON consents (updated_at, id) WHERE deleted_at IS NULL;
@@ -95,7 +103,8 @@ CREATE TABLE iys_exports (
     id         INTEGER PRIMARY KEY,
     created_at TEXT    NOT NULL,
     user_id    INTEGER REFERENCES users (id),
-    records    INTEGER NOT NULL,
+    records    INTEGER NOT NULL, -- in the file
+    left_out   INTEGER NOT NULL DEFAULT 0, -- handled by the batch but not in the file
     body       TEXT    NOT NULL
 ) STRICT;
 
