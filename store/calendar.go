@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +24,10 @@ type CalendarQuery struct {
 	Who string
 	// Limit caps how many activities come back (0: CalendarLimit).
 	Limit int
+	// PerDay caps how many activities of one day come back, the earliest
+	// (0: no cap): a month cell shows a few and "+N more", however busy
+	// the day; Result.DayTotals says how many there are.
+	PerDay int
 }
 
 // CalendarLimit is how many activities one calendar call returns at most
@@ -47,6 +53,9 @@ var calendarFields = []string{"type", "subject", "customer_id", "status", "start
 type CalendarResult struct {
 	Items []*Record
 	More  bool
+	// DayTotals count, per day in Istanbul (YYYY-MM-DD), the activities
+	// starting that day, when the query capped them per day.
+	DayTotals map[string]int
 }
 
 // Who is a parsed calendar subject.
@@ -179,12 +188,23 @@ func (s *Store) Calendar(ctx context.Context, a *Actor, q CalendarQuery) (*Calen
 	if err != nil {
 		return nil, err
 	}
+	var res *CalendarResult
+	if q.PerDay > 0 {
+		if res, err = s.calendarPerDay(ctx, a, m, w, q.From, q.To, q.PerDay); err != nil {
+			return nil, err
+		}
+		if err := s.loadRefs(ctx, m, res.Items); err != nil {
+			return nil, err
+		}
+		redact(a, m, res.Items...)
+		return res, nil
+	}
+	res = &CalendarResult{}
 	rows, err := s.reads.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("calendar of %s: %w", w, err)
 	}
 	cols := m.listColumns(calendarFields, "starts_at")
-	res := &CalendarResult{}
 	for rows.Next() {
 		r, err := m.scanColumns(rows, cols)
 		if err != nil {
@@ -208,6 +228,17 @@ func (s *Store) Calendar(ctx context.Context, a *Actor, q CalendarQuery) (*Calen
 
 // calendarSQL is the query of a calendar call and its arguments.
 func calendarSQL(a *Actor, m *Module, w Who, fromT, toT time.Time, limit int) (string, []any, error) {
+	where, args, err := calendarWhere(a, m, w, fromT, toT)
+	if err != nil {
+		return "", nil, err
+	}
+	query := "SELECT " + selectColumns(m.listColumns(calendarFields, "starts_at")) + " FROM activities t WHERE " + where +
+		" ORDER BY t.starts_at, t.id LIMIT ?"
+	return query, append(args, limit+1), nil
+}
+
+// calendarWhere is the condition, on activities t, of a calendar call.
+func calendarWhere(a *Actor, m *Module, w Who, fromT, toT time.Time) (string, []any, error) {
 	from := fromT.UTC().Format(tr.DateTimeLayout)
 	to := toT.UTC().Format(tr.DateTimeLayout)
 	back := fromT.Add(-calendarSpan).UTC().Format(tr.DateTimeLayout)
@@ -237,9 +268,114 @@ func calendarSQL(a *Actor, m *Module, w Who, fromT, toT time.Time, limit int) (s
 		where = append(where, scope)
 		args = append(args, sargs...)
 	}
-	query := "SELECT " + selectColumns(m.listColumns(calendarFields, "starts_at")) + " FROM activities t WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY t.starts_at, t.id LIMIT ?"
-	return query, append(args, limit+1), nil
+	return strings.Join(where, " AND "), args, nil
+}
+
+// calendarPerDay reads a calendar keeping the first perDay activities of
+// each day (in Istanbul) and counting every day's: for the owners' own
+// activities one count grouped by day along the index by owner and time,
+// then each day's first few by a short walk of the same index, so that a
+// month of tens of thousands reads a few hundred rows; the participations
+// and the activities begun before the range that reach into it, which are
+// few, are read whole and merged in.
+func (s *Store) calendarPerDay(ctx context.Context, a *Actor, m *Module, w Who, fromT, toT time.Time, perDay int) (*CalendarResult, error) {
+	from := fromT.UTC().Format(tr.DateTimeLayout)
+	to := toT.UTC().Format(tr.DateTimeLayout)
+	back := fromT.Add(-calendarSpan).UTC().Format(tr.DateTimeLayout)
+	users, uargs := whoUsers(a, w)
+	scope, sargs, err := scopeCond(a, m, ActRead)
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
+	}
+	cols := m.listColumns(calendarFields, "starts_at")
+	res := &CalendarResult{DayTotals: map[string]int{}}
+	read := func(query string, args ...any) error {
+		rows, err := s.reads.query(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("calendar of %s: %w", w, err)
+		}
+		for rows.Next() {
+			r, err := m.scanColumns(rows, cols)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("calendar of %s: %w", w, err)
+			}
+			res.Items = append(res.Items, r)
+		}
+		return closeRows(rows, "calendar")
+	}
+	own := "t.deleted_at IS NULL AND t.owner_id IN (" + users + ")" + scope
+	ownArgs := func(extra ...any) []any { return append(append(append([]any{}, uargs...), sargs...), extra...) }
+	// Istanbul has kept UTC+3 all year since 2016.
+	rows, err := s.reads.query(ctx, "SELECT date(t.starts_at, '+3 hours') AS day, count(*) FROM activities t WHERE "+own+
+		" AND t.starts_at >= ? AND t.starts_at < ? GROUP BY day", ownArgs(from, to)...)
+	if err != nil {
+		return nil, fmt.Errorf("calendar of %s: %w", w, err)
+	}
+	for rows.Next() {
+		var day string
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("calendar of %s: %w", w, err)
+		}
+		res.DayTotals[day] = n
+	}
+	if err := closeRows(rows, "calendar"); err != nil {
+		return nil, err
+	}
+	sel := "SELECT " + selectColumns(cols) + " FROM "
+	for _, day := range sortedKeys(res.DayTotals) {
+		d, err := time.ParseInLocation(time.DateOnly, day, tr.Istanbul)
+		if err != nil {
+			return nil, fmt.Errorf("calendar day %q: %w", day, err)
+		}
+		if err := read(sel+"activities t WHERE "+own+" AND t.starts_at >= ? AND t.starts_at < ? ORDER BY t.starts_at, t.id LIMIT ?",
+			ownArgs(d.UTC().Format(tr.DateTimeLayout), d.AddDate(0, 0, 1).UTC().Format(tr.DateTimeLayout), perDay)...); err != nil {
+			return nil, err
+		}
+	}
+	// Begun before the range and reaching into it.
+	if err := read(sel+"activities t WHERE "+own+" AND t.starts_at >= ? AND t.starts_at < ? AND t.ends_at > ?", ownArgs(back, from, from)...); err != nil {
+		return nil, err
+	}
+	// Others' activities the users take part in.
+	part := append(append([]any{}, uargs...), uargs...)
+	part = append(append(part, back, to, from, from), sargs...)
+	mark := len(res.Items)
+	if err := read(sel+"activities_participants p CROSS JOIN activities t ON t.id = p.record_id WHERE p.ref_id IN ("+users+
+		") AND (t.owner_id IS NULL OR t.owner_id NOT IN ("+users+")) AND t.deleted_at IS NULL AND t.starts_at >= ? AND t.starts_at < ? AND (t.starts_at >= ? OR t.ends_at > ?)"+scope,
+		part...); err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	kept := res.Items[:0]
+	perDayShown := map[string]int{}
+	for i, r := range res.Items {
+		if seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
+		if i >= mark { // a participation: counted and capped here
+			if t, err := time.Parse(tr.DateTimeLayout, r.Values.Str("starts_at")); err == nil && r.Values.Str("starts_at") >= from {
+				day := t.In(tr.Istanbul).Format(time.DateOnly)
+				res.DayTotals[day]++
+				if perDayShown[day] >= perDay {
+					continue
+				}
+				perDayShown[day]++
+			}
+		}
+		kept = append(kept, r)
+	}
+	res.Items = kept
+	slices.SortFunc(res.Items, func(x, y *Record) int {
+		return cmp.Or(strings.Compare(x.Values.Str("starts_at"), y.Values.Str("starts_at")), cmp.Compare(x.ID, y.ID))
+	})
+	return res, nil
 }
 
 // MoveActivity moves an activity to start at newStart, and its end by the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -397,5 +398,39 @@ func TestCalendarChoicesOpen(t *testing.T) {
 				t.Errorf("%s: %s offered", c.name, w)
 			}
 		}
+	}
+}
+
+// A busy day shows its first few, and tells how many it has: the month
+// view's "+N more".
+func TestCalendarCapsABusyDay(t *testing.T) {
+	fx := newCalFixture(t)
+	var rows []Values
+	for i := range 10 {
+		rows = append(rows, Values{"type": ActivityTask, "subject": fmt.Sprintf("İş %d", i), "customer_id": fx.customer,
+			"owner_id": fx.users["me"], "status": "planned", "starts_at": at(fmt.Sprintf("03-10 %02d:00", 8+i))})
+	}
+	// 23:30 in Istanbul is 20:30 UTC: still the 10th in Istanbul.
+	rows = append(rows, Values{"type": ActivityTask, "subject": "Gece işi", "customer_id": fx.customer,
+		"owner_id": fx.users["me"], "status": "planned", "starts_at": at("03-10 23:30")})
+	rows = append(rows, Values{"type": ActivityTask, "subject": "Ertesi gün", "customer_id": fx.customer,
+		"owner_id": fx.users["me"], "status": "planned", "starts_at": at("03-11 00:30")})
+	if _, err := fx.st.CreateMany(fx.ctx, fx.admin, Activities, rows); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2031, 3, 1, 0, 0, 0, 0, tr.Istanbul)
+	res, err := fx.st.Calendar(fx.ctx, fx.me, CalendarQuery{From: from, To: from.AddDate(0, 1, 0), PerDay: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res.Items {
+		got = append(got, r.Title())
+	}
+	if fmt.Sprint(got) != "[İş 0 İş 1 İş 2 Ertesi gün]" {
+		t.Errorf("capped at three a day: %q", got)
+	}
+	if res.DayTotals["2031-03-10"] != 11 || res.DayTotals["2031-03-11"] != 1 {
+		t.Errorf("day totals: %v", res.DayTotals)
 	}
 }

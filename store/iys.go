@@ -384,6 +384,23 @@ func (s *Store) IYSOverdue(ctx context.Context, a *Actor) (*IYSStanding, error) 
 	return st, closeRows(rows, "late consents")
 }
 
+// IYSLateCount counts the ONAY records late for İYS, as IYSOverdue does,
+// but stops at most: the home page says "1.000+" rather than count a
+// backlog of hundreds of thousands on every visit.
+func (s *Store) IYSLateCount(ctx context.Context, a *Actor, most int) (int, error) {
+	if err := requireIYSExport(a); err != nil {
+		return 0, err
+	}
+	since := iysOverdueSince(now()).UTC().Format(tr.DateTimeLayout)
+	var n int
+	err := s.reads.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM consents
+		WHERE iys_state = '' AND deleted_at IS NULL AND consent_date < ? AND status = 'ONAY' LIMIT ?)`, since, most).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count consents late for İYS: %w", err)
+	}
+	return n, nil
+}
+
 // IYSImportReport is what applying a status file did.
 type IYSImportReport struct {
 	FileName  string

@@ -140,7 +140,15 @@ type calendarDay struct {
 	InMonth bool
 	Today   bool
 	Items   []calendarItem
+	// More counts the day's activities left out of a busy day, shown as
+	// "+N more" linking to MoreURL (the day view, or from there the list).
+	More    int
+	MoreURL string
 }
+
+// calendarPerDay is how many activities a view shows of one day; the
+// rest are a "+N more" link.
+var calendarPerDay = map[string]int{"month": 4, "week": 12, "day": 100}
 
 type calendarItem struct {
 	ID       int64
@@ -169,7 +177,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	res, err := s.store.Calendar(r.Context(), st.actor, store.CalendarQuery{From: v.From, To: v.To, Who: v.Who})
+	res, err := s.store.Calendar(r.Context(), st.actor, store.CalendarQuery{From: v.From, To: v.To, Who: v.Who, PerDay: calendarPerDay[v.View]})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -260,6 +268,20 @@ func buildCalendar(l *i18n.Locale, a *store.Actor, v calendarView, res *store.Ca
 				cd.Items = append(cd.Items, it)
 			}
 			first = false
+		}
+	}
+	for _, cd := range all {
+		starting := 0
+		for _, it := range cd.Items {
+			if it.Time != "" {
+				starting++
+			}
+		}
+		if cd.More = res.DayTotals[cd.Date] - starting; cd.More > 0 {
+			cd.MoreURL = cd.DayURL
+			if v.View == "day" {
+				cd.MoreURL = dayListURL(a, v.Who, cd.Date)
+			}
 		}
 	}
 	if v.View == "month" {
@@ -458,4 +480,20 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// dayListURL is the activities list of one day, of the user whose
+// calendar it is (everyone's in scope for a team or department): where a
+// day too busy for the day view goes on, a page at a time.
+func dayListURL(a *store.Actor, who, day string) string {
+	q := url.Values{"starts_at_from": {day}, "starts_at_to": {day}, "sort": {"starts_at"}, "desc": {"0"}}
+	if w, err := store.ParseWho(who); err == nil {
+		switch w.Kind {
+		case "me", "":
+			q.Set("owner_id", strconv.FormatInt(a.UserID, 10))
+		case "user":
+			q.Set("owner_id", strconv.FormatInt(w.ID, 10))
+		}
+	}
+	return "/activities?" + q.Encode()
 }

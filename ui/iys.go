@@ -183,8 +183,9 @@ func iysMessage(l *i18n.Locale, code, value string) string {
 
 // iysWarning is the home page's note of consents late for İYS.
 type iysWarning struct {
-	Overdue, Pending int
-	URL              string
+	Overdue int
+	Count   string // Overdue as shown: "1.000+" where counting stopped
+	URL     string
 }
 
 // iysHomeWarning is the late-consent warning for a user who sends to İYS,
@@ -195,13 +196,20 @@ func (s *Server) iysHomeWarning(r *http.Request) *iysWarning {
 	if !store.CanIYSExport(a) {
 		return nil
 	}
-	st, err := s.store.IYSOverdue(r.Context(), a)
+	n, err := s.store.IYSLateCount(r.Context(), a, iysHomeCountMost)
 	if err != nil {
 		s.log.Warn("count consents late for İYS", "err", err)
 		return nil
 	}
-	if st.Overdue == 0 {
+	if n == 0 {
 		return nil
 	}
-	return &iysWarning{Overdue: st.Overdue, Pending: st.Pending, URL: iysPath}
+	count := state(r).locale.Int(int64(n))
+	if n == iysHomeCountMost {
+		count += "+"
+	}
+	return &iysWarning{Overdue: n, Count: count, URL: iysPath}
 }
+
+// iysHomeCountMost is how far the home page counts late consents.
+const iysHomeCountMost = 1000

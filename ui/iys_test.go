@@ -154,7 +154,7 @@ func TestIYSPage(t *testing.T) {
 	a.create(t, "consents", map[string]any{"customer_id": id, "channel": "MESAJ", "status": "ONAY", "source": "HS_WEB", "consent_date": "2026-01-05T07:30:00Z"})
 
 	r := c.get("/")
-	wantBody(t, r, `id="home-iys-overdue"`, a.tr("iys.home_overdue", 1))
+	wantBody(t, r, `id="home-iys-overdue"`, a.tr("iys.home_overdue", "1"))
 	r = c.get("/consents/iys")
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, a.tr("iys.heading"), a.tr("iys.pending", 1), `id="iys-overdue"`, a.tr("iys.overdue", 1))
