@@ -25,8 +25,8 @@ type CalendarQuery struct {
 	// Limit caps how many activities come back (0: CalendarLimit).
 	Limit int
 	// PerDay caps how many activities of one day come back, the earliest
-	// (0: no cap): a month cell shows a few and "+N more", however busy
-	// the day; Result.DayTotals says how many there are.
+	// (0: no cap): a month cell shows a few and "more", however busy the
+	// day; Result.Busy says which days have more.
 	PerDay int
 }
 
@@ -53,9 +53,9 @@ var calendarFields = []string{"type", "subject", "customer_id", "status", "start
 type CalendarResult struct {
 	Items []*Record
 	More  bool
-	// DayTotals count, per day in Istanbul (YYYY-MM-DD), the activities
-	// starting that day, when the query capped them per day.
-	DayTotals map[string]int
+	// Busy are the days (in Istanbul, YYYY-MM-DD) with more activities
+	// than a query capped per day returned.
+	Busy map[string]bool
 }
 
 // Who is a parsed calendar subject.
@@ -272,12 +272,12 @@ func calendarWhere(a *Actor, m *Module, w Who, fromT, toT time.Time) (string, []
 }
 
 // calendarPerDay reads a calendar keeping the first perDay activities of
-// each day (in Istanbul) and counting every day's: for the owners' own
-// activities one count grouped by day along the index by owner and time,
-// then each day's first few by a short walk of the same index, so that a
-// month of tens of thousands reads a few hundred rows; the participations
-// and the activities begun before the range that reach into it, which are
-// few, are read whole and merged in.
+// each day (in Istanbul), and marks in Busy the days that have more. The
+// owners' own activities come from one statement of one short index walk
+// per day (by owner and time, perDay+1 rows each), so a month of tens of
+// thousands of activities reads a few hundred rows and counts none; the
+// participations and the activities begun before the range that reach
+// into it, which are few, are read whole and merged in.
 func (s *Store) calendarPerDay(ctx context.Context, a *Actor, m *Module, w Who, fromT, toT time.Time, perDay int) (*CalendarResult, error) {
 	from := fromT.UTC().Format(tr.DateTimeLayout)
 	to := toT.UTC().Format(tr.DateTimeLayout)
@@ -291,7 +291,10 @@ func (s *Store) calendarPerDay(ctx context.Context, a *Actor, m *Module, w Who, 
 		scope = " AND " + scope
 	}
 	cols := m.listColumns(calendarFields, "starts_at")
-	res := &CalendarResult{DayTotals: map[string]int{}}
+	sel := "SELECT " + selectColumns(cols) + " FROM "
+	own := "t.deleted_at IS NULL AND t.owner_id IN (" + users + ")" + scope
+	ownArgs := func(extra ...any) []any { return append(append(append([]any{}, uargs...), sargs...), extra...) }
+	var items []*Record
 	read := func(query string, args ...any) error {
 		rows, err := s.reads.query(ctx, query, args...)
 		if err != nil {
@@ -303,78 +306,54 @@ func (s *Store) calendarPerDay(ctx context.Context, a *Actor, m *Module, w Who, 
 				rows.Close()
 				return fmt.Errorf("calendar of %s: %w", w, err)
 			}
-			res.Items = append(res.Items, r)
+			items = append(items, r)
 		}
 		return closeRows(rows, "calendar")
 	}
-	own := "t.deleted_at IS NULL AND t.owner_id IN (" + users + ")" + scope
-	ownArgs := func(extra ...any) []any { return append(append(append([]any{}, uargs...), sargs...), extra...) }
-	// Istanbul has kept UTC+3 all year since 2016.
-	rows, err := s.reads.query(ctx, "SELECT date(t.starts_at, '+3 hours') AS day, count(*) FROM activities t WHERE "+own+
-		" AND t.starts_at >= ? AND t.starts_at < ? GROUP BY day", ownArgs(from, to)...)
-	if err != nil {
-		return nil, fmt.Errorf("calendar of %s: %w", w, err)
+	var days []string
+	var args []any
+	for d := fromT.In(tr.Istanbul); d.Before(toT); d = d.AddDate(0, 0, 1) {
+		days = append(days, "SELECT * FROM ("+sel+"activities t WHERE "+own+
+			" AND t.starts_at >= ? AND t.starts_at < ? ORDER BY t.starts_at, t.id LIMIT ?)")
+		args = append(args, ownArgs(d.UTC().Format(tr.DateTimeLayout), d.AddDate(0, 0, 1).UTC().Format(tr.DateTimeLayout), perDay+1)...)
 	}
-	for rows.Next() {
-		var day string
-		var n int
-		if err := rows.Scan(&day, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("calendar of %s: %w", w, err)
-		}
-		res.DayTotals[day] = n
-	}
-	if err := closeRows(rows, "calendar"); err != nil {
+	if err := read(strings.Join(days, " UNION ALL "), args...); err != nil {
 		return nil, err
 	}
-	sel := "SELECT " + selectColumns(cols) + " FROM "
-	for _, day := range sortedKeys(res.DayTotals) {
-		d, err := time.ParseInLocation(time.DateOnly, day, tr.Istanbul)
-		if err != nil {
-			return nil, fmt.Errorf("calendar day %q: %w", day, err)
-		}
-		if err := read(sel+"activities t WHERE "+own+" AND t.starts_at >= ? AND t.starts_at < ? ORDER BY t.starts_at, t.id LIMIT ?",
-			ownArgs(d.UTC().Format(tr.DateTimeLayout), d.AddDate(0, 0, 1).UTC().Format(tr.DateTimeLayout), perDay)...); err != nil {
-			return nil, err
-		}
-	}
 	// Begun before the range and reaching into it.
-	if err := read(sel+"activities t WHERE "+own+" AND t.starts_at >= ? AND t.starts_at < ? AND t.ends_at > ?", ownArgs(back, from, from)...); err != nil {
+	if err := read(sel+"activities t WHERE "+own+" AND t.ends_at <> '' AND t.starts_at >= ? AND t.starts_at < ? AND t.ends_at > ?", ownArgs(back, from, from)...); err != nil {
 		return nil, err
 	}
 	// Others' activities the users take part in.
 	part := append(append([]any{}, uargs...), uargs...)
 	part = append(append(part, back, to, from, from), sargs...)
-	mark := len(res.Items)
 	if err := read(sel+"activities_participants p CROSS JOIN activities t ON t.id = p.record_id WHERE p.ref_id IN ("+users+
-		") AND (t.owner_id IS NULL OR t.owner_id NOT IN ("+users+")) AND t.deleted_at IS NULL AND t.starts_at >= ? AND t.starts_at < ? AND (t.starts_at >= ? OR t.ends_at > ?)"+scope,
-		part...); err != nil {
+		") AND (t.owner_id IS NULL OR t.owner_id NOT IN ("+users+")) AND t.deleted_at IS NULL AND t.starts_at >= ? AND t.starts_at < ?"+
+		" AND (t.starts_at >= ? OR t.ends_at > ?)"+scope, part...); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(items, func(x, y *Record) int {
+		return cmp.Or(strings.Compare(x.Values.Str("starts_at"), y.Values.Str("starts_at")), cmp.Compare(x.ID, y.ID))
+	})
+	res := &CalendarResult{Busy: map[string]bool{}}
+	shown := map[string]int{}
 	seen := map[int64]bool{}
-	kept := res.Items[:0]
-	perDayShown := map[string]int{}
-	for i, r := range res.Items {
+	for _, r := range items {
 		if seen[r.ID] {
 			continue
 		}
 		seen[r.ID] = true
-		if i >= mark { // a participation: counted and capped here
-			if t, err := time.Parse(tr.DateTimeLayout, r.Values.Str("starts_at")); err == nil && r.Values.Str("starts_at") >= from {
-				day := t.In(tr.Istanbul).Format(time.DateOnly)
-				res.DayTotals[day]++
-				if perDayShown[day] >= perDay {
-					continue
-				}
-				perDayShown[day]++
+		if start := r.Values.Str("starts_at"); start >= from {
+			t, _ := time.Parse(tr.DateTimeLayout, start)
+			day := t.In(tr.Istanbul).Format(time.DateOnly)
+			if shown[day] == perDay {
+				res.Busy[day] = true
+				continue
 			}
+			shown[day]++
 		}
-		kept = append(kept, r)
+		res.Items = append(res.Items, r)
 	}
-	res.Items = kept
-	slices.SortFunc(res.Items, func(x, y *Record) int {
-		return cmp.Or(strings.Compare(x.Values.Str("starts_at"), y.Values.Str("starts_at")), cmp.Compare(x.ID, y.ID))
-	})
 	return res, nil
 }
 

@@ -39,7 +39,7 @@ var ConsentSources = []string{"HS_FIZIKSEL_ORTAM", "HS_ISLAK_IMZA", "HS_WEB", "H
 // decision the customer made, never changed; the latest is the state.
 var Consents = register(&Module{
 	Key: "consents", Table: "consents", Label: "module.consents",
-	SearchID: 4, TitleField: "recipient", DefaultSort: "consent_date",
+	SearchID: 4, NoGlobalSearch: true, TitleField: "recipient", DefaultSort: "consent_date",
 	AppendOnly: true, Personal: true,
 	Fields: []Field{
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, Parent: true, List: true, Filter: true},
@@ -374,23 +374,35 @@ func (s *Store) ConsentStatesOf(ctx context.Context, a *Actor, customerID int64)
 	if c == nil {
 		return nil, ErrNotFound
 	}
-	out := &ConsentStates{}
-	ledger := map[string][]string{} // channel → recipients with a decision
-	rows, err := s.reads.query(ctx, "SELECT DISTINCT channel, recipient FROM consents WHERE customer_id = ? AND deleted_at IS NULL", customerID)
+	// Every decision of the customer, each address's latest first: one
+	// query for the whole section, however many addresses.
+	type addr struct{ channel, recipient string }
+	latest := map[addr]Contactability{}
+	ledger := map[string][]string{} // channel → recipients with a decision, in order met
+	rows, err := s.reads.query(ctx, `SELECT channel, recipient, status, recipient_type, consent_date, source FROM consents
+		WHERE customer_id = ? AND deleted_at IS NULL ORDER BY channel, recipient, consent_date DESC, id DESC`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("consents of %d: %w", customerID, err)
 	}
 	for rows.Next() {
-		var ch, r string
-		if err := rows.Scan(&ch, &r); err != nil {
+		var d Contactability
+		var date string
+		if err := rows.Scan(&d.Channel, &d.Recipient, &d.Status, &d.RecipientType, &date, &d.Source); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("consents of %d: %w", customerID, err)
 		}
-		ledger[ch] = append(ledger[ch], r)
+		k := addr{d.Channel, d.Recipient}
+		if _, seen := latest[k]; seen {
+			continue
+		}
+		d.Date, _ = time.Parse(tr.DateTimeLayout, date)
+		latest[k] = d
+		ledger[d.Channel] = append(ledger[d.Channel], d.Recipient)
 	}
 	if err := closeRows(rows, "consents"); err != nil {
 		return nil, err
 	}
+	out := &ConsentStates{}
 	for _, ch := range Channels {
 		addrs := c.addresses(ch)
 		for _, r := range ledger[ch] {
@@ -399,10 +411,11 @@ func (s *Store) ConsentStatesOf(ctx context.Context, a *Actor, customerID int64)
 			}
 		}
 		for _, r := range addrs {
-			st, err := contactability(ctx, s.reads, c, ch, PurposeCommercial, r)
-			if err != nil {
-				return nil, err
+			st, ok := latest[addr{ch, r}]
+			if !ok {
+				st = Contactability{Channel: ch, Recipient: r, RecipientType: c.recipientType()}
 			}
+			st.Allowed, st.Reason = etkRule(PurposeCommercial, st)
 			out.States = append(out.States, st)
 		}
 		if c.address(ch) != "" && len(ledger[ch]) == 0 {

@@ -150,6 +150,10 @@ type Module struct {
 	// must be unique and never change once data exists. 0 leaves the
 	// module out of search (the admin modules).
 	SearchID int
+	// NoGlobalSearch keeps a searchable module out of the search box at
+	// the top of every page: its list still searches it (a consent by its
+	// address), but the customer is what a search should find.
+	NoGlobalSearch bool
 
 	// TitleField is the column that names a record in lists, links and
 	// search results.

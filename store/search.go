@@ -200,8 +200,11 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	// the first few, or their own records could all be past the cut.
 	limit := map[int]int{}
 	for _, m := range s.Modules() {
+		if m.NoGlobalSearch {
+			continue
+		}
 		limit[m.SearchID] = perModule*4 + 1
-		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.owned() {
+		if m.SearchID != 0 && a.Scope(m, ActRead) != ScopeAll && a.Scope(m, ActRead) != ScopeNone && m.scoped() {
 			limit[m.SearchID] = maxSearchHits
 		}
 	}
@@ -211,7 +214,7 @@ func (s *Store) Search(ctx context.Context, a *Actor, q string, perModule int) (
 	}
 	var groups []SearchGroup
 	for _, m := range s.Modules() {
-		if m.SearchID == 0 || authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
+		if m.SearchID == 0 || m.NoGlobalSearch || authorize(a, m.Key, "read") != nil || len(hits[m.SearchID]) == 0 {
 			continue
 		}
 		recs, more, err := s.searchModule(ctx, a, m, hits[m.SearchID], perModule)

@@ -374,6 +374,13 @@ func scopeCond(a *Actor, m *Module, action string) (string, []any, error) {
 	return "", nil, nil
 }
 
+// scoped says whether m's records are narrowed by a scope below all: by
+// their owner, or by their parent's.
+func (m *Module) scoped() bool {
+	_, p := m.scopeParent()
+	return m.owned() || p != nil
+}
+
 // scopeParent is the Parent reference an unowned module's records take
 // their scope from, and the owned module it points to; nil when there is
 // none.

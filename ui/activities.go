@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,6 +32,37 @@ type timelineRow struct {
 	Detail      string // direction and outcome, place, priority
 	Excerpt     string // the description's first lines, as plain text
 	ConsentTask bool
+	// HTML is the whole <li>, rendered in Go as the list rows are: the
+	// timeline of a busy customer has dozens, and html/template reflects
+	// on every field of every one.
+	HTML template.HTML
+}
+
+// render writes the row's <li>; every piece is escaped. full adds the
+// status, owner, details and excerpt the timeline shows beyond the
+// home page's agenda.
+func (row timelineRow) render(consentBadge string, full bool) template.HTML {
+	var b strings.Builder
+	esc := html.EscapeString
+	b.WriteString(`<li class="tl tl-` + esc(row.Type) + ` tl-` + esc(row.Status) + `"><span class="badge">` + esc(row.TypeLabel) + `</span> `)
+	if row.ConsentTask && full {
+		b.WriteString(`<span class="badge consent-none">` + esc(consentBadge) + `</span> `)
+	}
+	b.WriteString(`<a href="` + esc(row.URL) + `">` + esc(row.Subject) + `</a> <span class="muted small">` + esc(row.When))
+	if full {
+		b.WriteString(` · ` + esc(row.StatusLabel))
+		for _, s := range []string{row.Owner, row.Detail} {
+			if s != "" {
+				b.WriteString(` · ` + esc(s))
+			}
+		}
+	}
+	b.WriteString(`</span>`)
+	if full && row.Excerpt != "" {
+		b.WriteString(`<p class="small">` + esc(row.Excerpt) + `</p>`)
+	}
+	b.WriteString(`</li>`)
+	return template.HTML(b.String()) // every piece escaped above
 }
 
 type timelineView struct {
@@ -85,8 +118,11 @@ func (s *Server) customerTimeline(r *http.Request, customer *store.Record, canLo
 	if q.Get(timelineCursorParam) != "" {
 		v.NewestURL = base + "#timeline"
 	}
+	badge := l.T("activities.consent_task_badge")
 	for _, a := range page.Items {
-		v.Rows = append(v.Rows, activityRow(l, m, a))
+		row := activityRow(l, m, a)
+		row.HTML = row.render(badge, true)
+		v.Rows = append(v.Rows, row)
 	}
 	if canLog && st.actor.Can(m, store.ActCreate) {
 		v.Log = logLinks(l, m, customer.ID)

@@ -140,14 +140,13 @@ type calendarDay struct {
 	InMonth bool
 	Today   bool
 	Items   []calendarItem
-	// More counts the day's activities left out of a busy day, shown as
-	// "+N more" linking to MoreURL (the day view, or from there the list).
-	More    int
+	// MoreURL, on a day with more activities than shown, goes on to the
+	// rest: the day view, or from there the day's list.
 	MoreURL string
 }
 
 // calendarPerDay is how many activities a view shows of one day; the
-// rest are a "+N more" link.
+// rest are behind a "more" link.
 var calendarPerDay = map[string]int{"month": 4, "week": 12, "day": 100}
 
 type calendarItem struct {
@@ -271,13 +270,7 @@ func buildCalendar(l *i18n.Locale, a *store.Actor, v calendarView, res *store.Ca
 		}
 	}
 	for _, cd := range all {
-		starting := 0
-		for _, it := range cd.Items {
-			if it.Time != "" {
-				starting++
-			}
-		}
-		if cd.More = res.DayTotals[cd.Date] - starting; cd.More > 0 {
+		if res.Busy[cd.Date] {
 			cd.MoreURL = cd.DayURL
 			if v.View == "day" {
 				cd.MoreURL = dayListURL(a, v.Who, cd.Date)

@@ -146,7 +146,7 @@ func (s *Server) homeToday(r *http.Request, data *homeData) error {
 	}{{agenda.Overdue, &data.Overdue}, {agenda.Today, &data.DueToday}, {agenda.Next, &data.Next}} {
 		for _, a := range part.recs {
 			row := activityRow(l, m, a)
-			row.Detail = ""
+			row.HTML = row.render("", false)
 			*part.rows = append(*part.rows, row)
 		}
 	}

@@ -44,6 +44,10 @@ CREATE INDEX activities_customer_type ON activities (customer_id, type, starts_a
 CREATE INDEX activities_owner_open    ON activities (owner_id, status, starts_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX activities_owner_time    ON activities (owner_id, starts_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX activities_time          ON activities (starts_at, id) WHERE deleted_at IS NULL;
+-- The calendar's look back for visits and meetings begun before the days
+-- shown and still going on: only activities with an end, their end in
+-- the index, so the look back reads no rows.
+CREATE INDEX activities_owner_spans   ON activities (owner_id, starts_at, ends_at) WHERE ends_at <> '' AND deleted_at IS NULL;
 CREATE INDEX activities_reminders     ON activities (remind_at) WHERE remind_at <> '' AND deleted_at IS NULL;
 -- What the list sorts by.
 CREATE INDEX activities_name          ON activities (sort_key, id) WHERE deleted_at IS NULL;
