@@ -385,7 +385,7 @@ func (s *Store) IYSOverdue(ctx context.Context, a *Actor) (*IYSStanding, error) 
 }
 
 // IYSLateCount counts the ONAY records late for İYS, as IYSOverdue does,
-// but stops at most: the home page says "1.000+" rather than count a
+// but stops at most: the home page says "100+" rather than count a
 // backlog of hundreds of thousands on every visit.
 func (s *Store) IYSLateCount(ctx context.Context, a *Actor, most int) (int, error) {
 	if err := requireIYSExport(a); err != nil {

@@ -212,4 +212,4 @@ func (s *Server) iysHomeWarning(r *http.Request) *iysWarning {
 }
 
 // iysHomeCountMost is how far the home page counts late consents.
-const iysHomeCountMost = 1000
+const iysHomeCountMost = 100
