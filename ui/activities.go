@@ -210,8 +210,8 @@ type consentView struct {
 	NewURL    string // the full consent form for this customer
 	// HistoryURL lists the customer's whole ledger.
 	HistoryURL string
-	Channels   []option
-	Sources    []option
+	Channels   template.HTML // the form's <option>s, rendered in Go
+	Sources    template.HTML
 	Back       string
 	// Badges by address, for the page's phone and e-mail.
 	Phone []consentBadge
@@ -255,8 +255,8 @@ func (s *Server) customerConsent(r *http.Request, customer *store.Record) (*cons
 		names = append(names, l.T(m.ChoiceKey(channelField, ch)))
 	}
 	v.Undecided = strings.Join(names, ", ")
-	v.Channels = choiceOptions(l, m, channelField, "", false)
-	v.Sources = choiceOptions(l, m, sourceField, "HS_CAGRI_MERKEZI", false)
+	v.Channels = optionsHTML(choiceOptions(l, m, channelField, "", false))
+	v.Sources = optionsHTML(choiceOptions(l, m, sourceField, "HS_CAGRI_MERKEZI", false))
 	return v, nil
 }
 
