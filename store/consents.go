@@ -438,8 +438,8 @@ func (cs *ConsentStates) StateOf(channel, recipient string) (Contactability, boo
 // MainAddressStates are the ETK standings of each customer's main phone
 // (for calls and SMS) and e-mail, for commercial messages, by customer id:
 // the badges beside the numbers a page lists (a company's contact
-// persons). Two queries for them all; customers outside the actor's read
-// scope are left out.
+// persons), from the standing kept on each customer's row. One query for
+// them all; customers outside the actor's read scope are left out.
 func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (map[int64][]Contactability, error) {
 	out := map[int64][]Contactability{}
 	if len(ids) == 0 {
@@ -454,55 +454,26 @@ func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (m
 	for i, id := range ids {
 		in[i] = id
 	}
-	list := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	cond := "t.id IN (" + list + ") AND t.deleted_at IS NULL"
+	cond := "t.id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ") AND t.deleted_at IS NULL"
 	if scope != "" {
 		cond += " AND " + scope
 	}
-	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email FROM customers t WHERE "+cond, append(in, args...)...)
+	// The standing at the main addresses is kept on the customer's row by
+	// triggers (migration 0015): no read of the ledger.
+	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email, t.etk_arama, t.etk_mesaj, t.etk_eposta FROM customers t WHERE "+cond,
+		append(in, args...)...)
 	if err != nil {
-		return nil, fmt.Errorf("addresses: %w", err)
+		return nil, fmt.Errorf("consent standings: %w", err)
 	}
-	var custs []*custAddr
 	for rows.Next() {
 		c := &custAddr{}
-		if err := rows.Scan(&c.id, &c.kind, &c.phone, &c.email); err != nil {
+		var decided [3]string // ONAY, RET or "", by position in Channels
+		if err := rows.Scan(&c.id, &c.kind, &c.phone, &c.email, &decided[0], &decided[1], &decided[2]); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("addresses: %w", err)
+			return nil, fmt.Errorf("consent standings: %w", err)
 		}
-		custs = append(custs, c)
-	}
-	if err := closeRows(rows, "addresses"); err != nil {
-		return nil, err
-	}
-	// The latest decision per address comes first in this order.
-	type key struct {
-		id            int64
-		channel, addr string
-	}
-	latest := map[key][2]string{} // status, recipient type
-	rows, err = s.reads.query(ctx, `SELECT customer_id, channel, recipient, status, recipient_type FROM consents
-		WHERE customer_id IN (`+list+`) AND deleted_at IS NULL
-		ORDER BY customer_id, channel, recipient, consent_date DESC, id DESC`, in...)
-	if err != nil {
-		return nil, fmt.Errorf("consents: %w", err)
-	}
-	for rows.Next() {
-		var k key
-		var status, rtype string
-		if err := rows.Scan(&k.id, &k.channel, &k.addr, &status, &rtype); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("consents: %w", err)
-		}
-		if _, seen := latest[k]; !seen {
-			latest[k] = [2]string{status, rtype}
-		}
-	}
-	if err := closeRows(rows, "consents"); err != nil {
-		return nil, err
-	}
-	for _, c := range custs {
-		for _, ch := range Channels {
+		states := make([]Contactability, 0, 3)
+		for i, ch := range Channels {
 			addr := c.phone
 			if ch == ChannelEmail {
 				addr = c.email
@@ -511,12 +482,11 @@ func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (m
 				continue
 			}
 			st := Contactability{Channel: ch, Recipient: addr, RecipientType: c.recipientType()}
-			if l, ok := latest[key{c.id, ch, addr}]; ok {
-				st.Status, st.RecipientType = l[0], l[1]
-			}
+			st.Status = decided[i]
 			st.Allowed, st.Reason = etkRule(PurposeCommercial, st)
-			out[c.id] = append(out[c.id], st)
+			states = append(states, st)
 		}
+		out[c.id] = states
 	}
-	return out, nil
+	return out, closeRows(rows, "consent standings")
 }

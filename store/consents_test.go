@@ -271,19 +271,58 @@ func TestMainAddressStatesAgreeWithTheRule(t *testing.T) {
 	fx.record(t, fx.person, ChannelSMS, ConsentGranted, "2026-03-01 10:00")
 	fx.record(t, fx.person, ChannelSMS, ConsentRefused, "2026-04-01 10:00")
 	fx.record(t, fx.company, ChannelEmail, ConsentRefused, "2026-04-01 10:00")
-	got, err := fx.st.MainAddressStates(fx.ctx, fx.admin, []int64{fx.person.ID, fx.company.ID})
-	if err != nil {
+	agree := func(when string) {
+		t.Helper()
+		got, err := fx.st.MainAddressStates(fx.ctx, fx.admin, []int64{fx.person.ID, fx.company.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*Record{fx.person, fx.company} {
+			if len(got[c.ID]) != 3 {
+				t.Fatalf("%s: customer %d: %d standings, want 3", when, c.ID, len(got[c.ID]))
+			}
+			for _, st := range got[c.ID] {
+				want := fx.contactable(t, c, st.Channel, PurposeCommercial)
+				if st.Allowed != want.Allowed || st.Reason != want.Reason || st.Recipient != want.Recipient {
+					t.Errorf("%s: customer %d %s: %+v, the rule says %+v", when, c.ID, st.Channel, st, want)
+				}
+			}
+		}
+	}
+	agree("after the decisions")
+	// A new number has no decision yet; the old one's comes back with it.
+	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Customers, fx.person.ID, Values{"phone": "0533 765 43 21"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []*Record{fx.person, fx.company} {
-		if len(got[c.ID]) != 3 {
-			t.Fatalf("customer %d: %d standings, want 3", c.ID, len(got[c.ID]))
-		}
-		for _, st := range got[c.ID] {
-			want := fx.contactable(t, c, st.Channel, PurposeCommercial)
-			if st.Allowed != want.Allowed || st.Reason != want.Reason || st.Recipient != want.Recipient {
-				t.Errorf("customer %d %s: %+v, the rule says %+v", c.ID, st.Channel, st, want)
-			}
+	agree("with a new number")
+	fx.record(t, fx.person, ChannelCall, ConsentGranted, "2026-05-01 10:00")
+	agree("after the new number's ONAY")
+	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Customers, fx.person.ID, Values{"phone": "0532 123 45 67"}); err != nil {
+		t.Fatal(err)
+	}
+	agree("back on the old number")
+}
+
+// Purging a customer from the recycle bin takes its activities, its ETK
+// ledger and its KVKK events with it, as it takes its assets.
+func TestPurgeTakesTheContactHistory(t *testing.T) {
+	fx := newConsentFixture(t)
+	fx.record(t, fx.person, ChannelSMS, ConsentGranted, "2026-03-01 10:00")
+	mustCreate(t, fx.st, fx.admin, Activities, Values{"type": ActivityNote, "subject": "Not", "customer_id": fx.person.ID})
+	if _, err := fx.st.writer.ExecContext(fx.ctx, `INSERT INTO kvkk_events (customer_id, kind, at, created_at)
+		VALUES (?, 'notice', '2026-01-15T09:30:00Z', '2026-01-15T09:30:00Z')`, fx.person.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.st.Delete(fx.ctx, fx.admin, Customers, fx.person.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.st.Purge(fx.ctx, fx.admin, Customers, fx.person.ID); err != nil {
+		t.Fatalf("purge a customer with a history: %v", err)
+	}
+	for _, table := range []string{"activities", "consents", "kvkk_events"} {
+		var n int
+		if err := fx.st.writer.QueryRowContext(fx.ctx, "SELECT count(*) FROM "+table+" WHERE customer_id = ?", fx.person.ID).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s of the purged customer: %d, %v", table, n, err)
 		}
 	}
 }

@@ -192,6 +192,7 @@ type consentBadge struct {
 	Class   string // granted, trader, refused, none
 	Text    string
 	Title   string // why
+	Allowed bool   // for commercial messages
 }
 
 // consentRow is one address's standing in the ETK section.
@@ -267,7 +268,7 @@ func badgeOf(l *i18n.Locale, m *store.Module, c store.Contactability) consentBad
 	if class == "" {
 		class = "none"
 	}
-	return consentBadge{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Class: class,
+	return consentBadge{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Class: class, Allowed: c.Allowed,
 		Text: l.T("consent.badge." + c.Reason), Title: l.T("consent.reason." + c.Reason)}
 }
 
@@ -293,4 +294,36 @@ func (s *Server) contactBadges(r *http.Request, rows []contactRow) error {
 		}
 	}
 	return nil
+}
+
+// listConsentBadges are the ETK badges of a customer list's phone and
+// e-mail cells, by record and column, read for the whole page in one go;
+// none when the list shows neither.
+func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []string, recs []*store.Record) (map[int64]map[string][]consentBadge, error) {
+	if m.Key != store.Customers.Key || len(recs) == 0 || (!contains(columns, "phone") && !contains(columns, "email")) {
+		return nil, nil
+	}
+	ids := make([]int64, len(recs))
+	for i, rec := range recs {
+		ids[i] = rec.ID
+	}
+	st := state(r)
+	states, err := s.store.MainAddressStates(r.Context(), st.actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	cm := s.module(store.Consents)
+	out := make(map[int64]map[string][]consentBadge, len(states))
+	for id, list := range states {
+		byCol := map[string][]consentBadge{}
+		for _, c := range list {
+			col := "phone"
+			if c.Channel == store.ChannelEmail {
+				col = "email"
+			}
+			byCol[col] = append(byCol[col], badgeOf(st.locale, cm, c))
+		}
+		out[id] = byCol
+	}
+	return out, nil
 }

@@ -230,6 +230,8 @@ type cell struct {
 	// Badge shows the text as a coloured badge of the class
 	// "badge-<Badge>" (a data-quality band).
 	Badge string
+	// Badges follow the value: a phone's or an e-mail's ETK standing.
+	Badges []consentBadge
 }
 
 // render writes the cell as escaped HTML. Lists render their cells here
@@ -262,6 +264,16 @@ func (c cell) render() template.HTML {
 		b.WriteString(`</a>`)
 	default:
 		b.WriteString(html.EscapeString(c.Text))
+	}
+	// In a list a badge is short, the channel and ✓ or ✗; its title
+	// says the standing and why.
+	for _, badge := range c.Badges {
+		mark := "✗"
+		if badge.Allowed {
+			mark = "✓"
+		}
+		b.WriteString(` <span class="badge consent-` + html.EscapeString(badge.Class) + `" title="` + html.EscapeString(badge.Text+": "+badge.Title) + `">` +
+			html.EscapeString(badge.Channel) + " " + mark + `</span>`)
 	}
 	return template.HTML(b.String()) // every piece escaped above
 }

@@ -271,10 +271,16 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		}
 		d.Columns = append(d.Columns, c)
 	}
+	badges, err := s.listConsentBadges(r, m, chosen, page.Records)
+	if err != nil {
+		return nil, err
+	}
 	for _, rec := range page.Records {
 		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID), Cells: make([]cell, 0, len(chosen))}
 		for _, name := range chosen {
-			row.Cells = append(row.Cells, columnCell(l, m, name, rec))
+			c := columnCell(l, m, name, rec)
+			c.Badges = badges[rec.ID][name]
+			row.Cells = append(row.Cells, c)
 		}
 		row.Cells[0].URL = template.URL(row.URL)
 		row.HTML = listRowHTML(row, d.SelectLabel)

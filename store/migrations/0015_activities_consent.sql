@@ -9,7 +9,7 @@ CREATE TABLE activities (
     type           TEXT    NOT NULL CHECK (type IN ('call', 'sms', 'email', 'visit', 'meeting', 'task', 'note')),
     subject        TEXT    NOT NULL DEFAULT '',
     sort_key       TEXT    NOT NULL DEFAULT '',
-    customer_id    INTEGER NOT NULL REFERENCES customers (id),
+    customer_id    INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     -- A link to any other record ("opportunities", 12): the module's key
     -- and the record's id, checked by the store as modules arrive.
     related_module TEXT    NOT NULL DEFAULT '',
@@ -70,7 +70,7 @@ CREATE INDEX activities_participants_user ON activities_participants (ref_id, re
 -- a (customer, channel, recipient) by consent_date, then id, is its state.
 CREATE TABLE consents (
     id             INTEGER PRIMARY KEY,
-    customer_id    INTEGER NOT NULL REFERENCES customers (id),
+    customer_id    INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     channel        TEXT    NOT NULL CHECK (channel IN ('ARAMA', 'MESAJ', 'EPOSTA')),
     recipient      TEXT    NOT NULL,
     status         TEXT    NOT NULL CHECK (status IN ('ONAY', 'RET')),
@@ -92,7 +92,10 @@ CREATE TABLE consents (
     updated_at     TEXT    NOT NULL,
     deleted_at     TEXT
 ) STRICT;
-CREATE INDEX consents_state      ON consents (customer_id, channel, recipient, consent_date, id) WHERE deleted_at IS NULL;
+-- Each address's decisions, the latest first, with what the rule reads:
+-- a customer's standing (and a list page's badges) from the index alone
+-- (deleted_at is a column too, or SQLite would read the rows to test it).
+CREATE INDEX consents_state      ON consents (customer_id, channel, recipient, consent_date DESC, id DESC, status, recipient_type, deleted_at) WHERE deleted_at IS NULL;
 CREATE INDEX consents_recipient  ON consents (recipient, channel);
 -- The records waiting for the next İYS export, oldest first.
 CREATE INDEX consents_unexported ON consents (consent_date, id) WHERE iys_state = '' AND deleted_at IS NULL;
@@ -132,7 +135,7 @@ CREATE TABLE kvkk_texts (
 -- consent event is the state.
 CREATE TABLE kvkk_events (
     id          INTEGER PRIMARY KEY,
-    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     kind        TEXT    NOT NULL CHECK (kind IN ('notice', 'consent_given', 'consent_withdrawn')),
     text_id     INTEGER REFERENCES kvkk_texts (id),
     at          TEXT    NOT NULL,
@@ -176,3 +179,49 @@ SELECT v.column1, v.column2, v.column3, v.column4 FROM (VALUES
 
     (6, 'activities', 'read', 'all'), (6, 'consents', 'read', 'all')
 ) v JOIN roles r ON r.id = v.column1;
+
+-- A customer's ETK standing at its main addresses (the phone for calls
+-- and SMS, the e-mail): the status of the latest decision, '' for none.
+-- Triggers keep it on every write path (forms, the API, imports, merges),
+-- so that a list's badges, and later a campaign's consent filter, read it
+-- from the customer's own row instead of the ledger. The rule itself
+-- (store/consents.go) still reads the ledger.
+ALTER TABLE customers ADD COLUMN etk_arama  TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN etk_mesaj  TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN etk_eposta TEXT NOT NULL DEFAULT '';
+
+CREATE TRIGGER consents_standing_insert AFTER INSERT ON consents BEGIN
+    UPDATE customers SET
+        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
+            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    WHERE id = NEW.customer_id;
+END;
+
+-- A merge moves the other record's decisions to the one kept.
+CREATE TRIGGER consents_standing_move AFTER UPDATE OF customer_id ON consents BEGIN
+    UPDATE customers SET
+        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
+            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    WHERE id IN (OLD.customer_id, NEW.customer_id);
+END;
+
+-- A new main phone or e-mail has the standing the ledger gives it.
+CREATE TRIGGER customers_standing_address AFTER UPDATE OF phone, email ON customers
+WHEN OLD.phone IS NOT NEW.phone OR OLD.email IS NOT NEW.email BEGIN
+    UPDATE customers SET
+        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
+            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
+        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
+            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    WHERE id = NEW.id;
+END;

@@ -60,6 +60,13 @@ func TestActivitiesAndConsentInBrowser(t *testing.T) {
 		t.Errorf("the prompt after the call's ONAY reads %q", got)
 	}
 
+	// The customer list carries the same standing beside the number.
+	b.open("/customers", 200)
+	if got := b.rowCells("Şükrü Çağlar")["Telefon"]; got != sukruPhone+" Arama ✓ SMS ✗" {
+		t.Errorf("the list's phone cell reads %q", got)
+	}
+	b.open(page, 200)
+
 	// The same call logs now. It left the admin a task to collect the
 	// rest, due now: the newest entry, the call right after it.
 	b.submit(`.loglinks a[href*="type=call"]`, 200)

@@ -161,7 +161,8 @@ func TestImportWizard(t *testing.T) {
 	if !slices.Contains(names, "Şükrü Çağlar") || !slices.Contains(names, "Öztürk Gıda A.Ş.") || len(names) != 2 {
 		t.Errorf("the list shows %q", names)
 	}
-	if got := b.rowCells("Şükrü Çağlar")["Telefon"]; got != "0532 111 22 33" {
+	// The number, then its ETK badges: no consent recorded yet.
+	if got := b.rowCells("Şükrü Çağlar")["Telefon"]; got != "0532 111 22 33 Arama ✗ SMS ✗" {
 		t.Errorf("Şükrü's phone reads %q", got)
 	}
 	b.wantNoConsoleErrors()
