@@ -108,6 +108,12 @@ type listData struct {
 	FirstURL    string // set when this is not the first page
 	Filtered    bool
 	ColumnsAll  []columnChoice
+	// ColumnsHTML is ColumnsAll as the column chooser's checkboxes, and
+	// HeadHTML the table's header cells, rendered in Go like the rows:
+	// a list has dozens of columns to offer, and each template action
+	// costs reflection on every page view.
+	ColumnsHTML template.HTML
+	HeadHTML    template.HTML
 	Views       []viewLink
 	Query       string        // the list's query without the cursor, for saving a view
 	Users       template.HTML // the owner <option>s of the bulk bar
@@ -339,6 +345,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	for _, name := range allColumns(m) {
 		d.ColumnsAll = append(d.ColumnsAll, columnChoice{Name: name, Label: columnLabel(l, m, name), Checked: contains(chosen, name)})
 	}
+	d.ColumnsHTML, d.HeadHTML = columnChooserHTML(d.ColumnsAll), listHeadHTML(d.Columns)
 	views, err := s.store.SavedViews(r.Context(), st.actor, spec.Key)
 	if err != nil {
 		return nil, err
@@ -523,4 +530,43 @@ func listRowHTML(row listRow, selectLabel string) template.HTML {
 	}
 	b.WriteString(`</tr>`)
 	return template.HTML(b.String()) // every piece escaped here or in render
+}
+
+// columnChooserHTML is the column chooser's checkboxes; every piece is
+// escaped.
+func columnChooserHTML(cols []columnChoice) template.HTML {
+	var b strings.Builder
+	for _, c := range cols {
+		b.WriteString(`<label class="check"><input type="checkbox" name="columns" value="` + html.EscapeString(c.Name) + `"`)
+		if c.Checked {
+			b.WriteString(` checked`)
+		}
+		b.WriteString(`> ` + html.EscapeString(c.Label) + `</label>`)
+	}
+	return template.HTML(b.String())
+}
+
+// listHeadHTML is a list's header cells, each a link that sorts by it
+// where the list can; every piece is escaped.
+func listHeadHTML(cols []column) template.HTML {
+	var b strings.Builder
+	for _, c := range cols {
+		b.WriteString(`<th scope="col">`)
+		if c.SortURL == "" {
+			b.WriteString(html.EscapeString(c.Label) + `</th>`)
+			continue
+		}
+		b.WriteString(`<a href="` + html.EscapeString(c.SortURL) + `"`)
+		mark := ""
+		if c.Sorted {
+			dir, arrow := "ascending", " ▲"
+			if c.Desc {
+				dir, arrow = "descending", " ▼"
+			}
+			b.WriteString(` aria-sort="` + dir + `"`)
+			mark = arrow
+		}
+		b.WriteString(`>` + html.EscapeString(c.Label) + mark + `</a></th>`)
+	}
+	return template.HTML(b.String())
 }
