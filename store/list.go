@@ -224,9 +224,10 @@ func (s *Store) list(ctx context.Context, a *Actor, m *Module, q ListQuery, acti
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", m.Key, err)
 	}
-	var recs []*Record
+	recs := make([]*Record, 0, limit+1)
+	rs := m.newRowScanner(cols)
 	for rows.Next() {
-		r, err := m.scanColumns(rows, cols)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list %s: %w", m.Key, err)

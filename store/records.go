@@ -82,55 +82,73 @@ func (m *Module) scan(row scanner) (*Record, error) {
 
 // scanColumns reads a row selected with selectColumns(cols).
 func (m *Module) scanColumns(row scanner, cols []*Field) (*Record, error) {
-	r := &Record{Module: m, Values: make(Values, len(cols)+2)}
-	dest := make([]any, 0, len(cols)+4)
-	dest = append(dest, &r.ID)
-	// One backing array per kind of holder instead of one allocation per
-	// column: a list page scans fifty rows of thirty columns.
-	holders := make([]any, len(cols))
-	strs := make([]string, len(cols))
-	nums := make([]sql.NullInt64, len(cols))
-	bools := make([]bool, len(cols))
+	return m.newRowScanner(cols).scan(row)
+}
+
+// rowScanner reads rows selected with selectColumns(cols) into records,
+// keeping its column holders from row to row: a list page scans fifty
+// rows of thirty columns, and their holders were most of what it
+// allocated.
+type rowScanner struct {
+	m       *Module
+	cols    []*Field
+	dest    []any
+	strs    []string
+	nums    []sql.NullInt64
+	bools   []bool
+	id      int64
+	created string
+	updated string
+	deleted sql.NullString
+}
+
+func (m *Module) newRowScanner(cols []*Field) *rowScanner {
+	rs := &rowScanner{m: m, cols: cols, strs: make([]string, len(cols)), nums: make([]sql.NullInt64, len(cols)), bools: make([]bool, len(cols))}
+	rs.dest = make([]any, 0, len(cols)+4)
+	rs.dest = append(rs.dest, &rs.id)
 	for i, f := range cols {
 		switch {
 		case f.Kind.numeric():
-			holders[i] = &nums[i]
+			rs.dest = append(rs.dest, &rs.nums[i])
 		case f.Kind == Bool:
-			holders[i] = &bools[i]
+			rs.dest = append(rs.dest, &rs.bools[i])
 		default:
-			holders[i] = &strs[i]
+			rs.dest = append(rs.dest, &rs.strs[i])
 		}
-		dest = append(dest, holders[i])
 	}
-	var created, updated string
-	var deleted sql.NullString
-	dest = append(dest, &created, &updated, &deleted)
-	if err := row.Scan(dest...); err != nil {
+	rs.dest = append(rs.dest, &rs.created, &rs.updated, &rs.deleted)
+	return rs
+}
+
+// scan reads one row into a new record.
+func (rs *rowScanner) scan(row scanner) (*Record, error) {
+	if err := row.Scan(rs.dest...); err != nil {
 		return nil, err
 	}
-	for i, f := range cols {
-		switch h := holders[i].(type) {
-		case *sql.NullInt64:
-			if h.Valid {
-				r.Values[f.Name] = h.Int64
+	r := &Record{Module: rs.m, ID: rs.id, Values: make(Values, len(rs.cols)+2)}
+	for i, f := range rs.cols {
+		switch {
+		case f.Kind.numeric():
+			if rs.nums[i].Valid {
+				r.Values[f.Name] = rs.nums[i].Int64
 			} else {
 				r.Values[f.Name] = nil
 			}
-		case *bool:
-			r.Values[f.Name] = *h
-		case *string:
-			r.Values[f.Name] = *h
+		case f.Kind == Bool:
+			r.Values[f.Name] = rs.bools[i]
+		default:
+			r.Values[f.Name] = rs.strs[i]
 		}
 	}
 	var err error
-	if r.CreatedAt, err = parseTime(created); err != nil {
+	if r.CreatedAt, err = parseTime(rs.created); err != nil {
 		return nil, err
 	}
-	if r.UpdatedAt, err = parseTime(updated); err != nil {
+	if r.UpdatedAt, err = parseTime(rs.updated); err != nil {
 		return nil, err
 	}
-	if deleted.Valid {
-		if r.DeletedAt, err = parseTime(deleted.String); err != nil {
+	if rs.deleted.Valid {
+		if r.DeletedAt, err = parseTime(rs.deleted.String); err != nil {
 			return nil, err
 		}
 	}

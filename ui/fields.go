@@ -239,6 +239,14 @@ type cell struct {
 // html/template looks up every field of every cell by reflection.
 func (c cell) render() template.HTML {
 	var b strings.Builder
+	c.renderTo(&b)
+	return template.HTML(b.String()) // every piece escaped in renderTo
+}
+
+// renderTo writes the cell into b, every piece escaped: a list row
+// writes its cells into one builder rather than a string each.
+func (c cell) renderTo(b *strings.Builder) {
+	esc := func(s string) { b.WriteString(html.EscapeString(s)) }
 	switch {
 	case c.HTML != "":
 		b.WriteString(`<div class="md">`)
@@ -246,24 +254,24 @@ func (c cell) render() template.HTML {
 		b.WriteString(`</div>`)
 	case c.Badge != "":
 		b.WriteString(`<span class="badge badge-`)
-		b.WriteString(html.EscapeString(c.Badge))
+		esc(c.Badge)
 		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(c.Text))
+		esc(c.Text)
 		b.WriteString(`</span>`)
 	case len(c.Chips) > 0:
 		for _, chip := range c.Chips {
 			b.WriteString(`<span class="chip">`)
-			b.WriteString(html.EscapeString(chip))
+			esc(chip)
 			b.WriteString(`</span> `)
 		}
 	case c.URL != "":
 		b.WriteString(`<a href="`)
-		b.WriteString(html.EscapeString(string(c.URL)))
+		esc(string(c.URL))
 		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(c.Text))
+		esc(c.Text)
 		b.WriteString(`</a>`)
 	default:
-		b.WriteString(html.EscapeString(c.Text))
+		esc(c.Text)
 	}
 	// In a list a badge is short, the channel and ✓ or ✗; its title
 	// says the standing and why.
@@ -272,10 +280,16 @@ func (c cell) render() template.HTML {
 		if badge.Allowed {
 			mark = "✓"
 		}
-		b.WriteString(` <span class="badge consent-` + html.EscapeString(badge.Class) + `" title="` + html.EscapeString(badge.Text+": "+badge.Title) + `">` +
-			html.EscapeString(badge.Channel) + " " + mark + `</span>`)
+		b.WriteString(` <span class="badge consent-`)
+		esc(badge.Class)
+		b.WriteString(`" title="`)
+		esc(badge.Text)
+		b.WriteString(`: `)
+		esc(badge.Title)
+		b.WriteString(`">`)
+		esc(badge.Channel)
+		b.WriteString(" " + mark + `</span>`)
 	}
-	return template.HTML(b.String()) // every piece escaped above
 }
 
 // optionsHTML writes <option> elements, escaped, for selects with many

@@ -518,6 +518,7 @@ func (s *Server) viewDelete(spec *listSpec) http.HandlerFunc {
 // listRowHTML renders one list row: the bulk checkbox and the cells.
 func listRowHTML(row listRow, selectLabel string) template.HTML {
 	var b strings.Builder
+	b.Grow(160 * (len(row.Cells) + 1))
 	b.WriteString(`<tr><td class="sel"><input type="checkbox" name="ids" value="`)
 	b.WriteString(strconv.FormatInt(row.ID, 10))
 	b.WriteString(`" aria-label="`)
@@ -525,7 +526,7 @@ func listRowHTML(row listRow, selectLabel string) template.HTML {
 	b.WriteString(`"></td>`)
 	for _, c := range row.Cells {
 		b.WriteString(`<td>`)
-		b.WriteString(string(c.render()))
+		c.renderTo(&b)
 		b.WriteString(`</td>`)
 	}
 	b.WriteString(`</tr>`)
