@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -450,18 +451,20 @@ func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (m
 	if err != nil {
 		return nil, err
 	}
-	in := make([]any, len(ids))
-	for i, id := range ids {
-		in[i] = id
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("consent standings: %w", err)
 	}
-	cond := "t.id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ") AND t.deleted_at IS NULL"
+	cond := "t.deleted_at IS NULL"
 	if scope != "" {
 		cond += " AND " + scope
 	}
 	// The standing at the main addresses is kept on the customer's row by
-	// triggers (migration 0015): no read of the ledger.
-	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email, t.etk_arama, t.etk_mesaj, t.etk_eposta FROM customers t WHERE "+cond,
-		append(in, args...)...)
+	// triggers (migration 0015): no read of the ledger. The ids drive the
+	// join (CROSS JOIN keeps the order): with the scope's owner in the
+	// condition, SQLite would otherwise walk all of the owner's customers.
+	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email, t.etk_arama, t.etk_mesaj, t.etk_eposta"+
+		" FROM json_each(?) ids CROSS JOIN customers t ON t.id = ids.value WHERE "+cond, append([]any{string(list)}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("consent standings: %w", err)
 	}
