@@ -190,38 +190,34 @@ ALTER TABLE customers ADD COLUMN etk_arama  TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN etk_mesaj  TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN etk_eposta TEXT NOT NULL DEFAULT '';
 
+-- Each customer's standing as the ledger gives it; the triggers copy it.
+CREATE VIEW customer_etk_standing AS
+SELECT t.id,
+    COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = t.id AND c.channel = 'ARAMA'
+        AND c.recipient = t.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '') AS arama,
+    COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = t.id AND c.channel = 'MESAJ'
+        AND c.recipient = t.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '') AS mesaj,
+    COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = t.id AND c.channel = 'EPOSTA'
+        AND c.recipient = t.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '') AS eposta
+FROM customers t;
+
 CREATE TRIGGER consents_standing_insert AFTER INSERT ON consents BEGIN
-    UPDATE customers SET
-        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
-            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    UPDATE customers SET (etk_arama, etk_mesaj, etk_eposta) =
+        (SELECT arama, mesaj, eposta FROM customer_etk_standing s WHERE s.id = customers.id)
     WHERE id = NEW.customer_id;
 END;
 
 -- A merge moves the other record's decisions to the one kept.
 CREATE TRIGGER consents_standing_move AFTER UPDATE OF customer_id ON consents BEGIN
-    UPDATE customers SET
-        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
-            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    UPDATE customers SET (etk_arama, etk_mesaj, etk_eposta) =
+        (SELECT arama, mesaj, eposta FROM customer_etk_standing s WHERE s.id = customers.id)
     WHERE id IN (OLD.customer_id, NEW.customer_id);
 END;
 
 -- A new main phone or e-mail has the standing the ledger gives it.
 CREATE TRIGGER customers_standing_address AFTER UPDATE OF phone, email ON customers
 WHEN OLD.phone IS NOT NEW.phone OR OLD.email IS NOT NEW.email BEGIN
-    UPDATE customers SET
-        etk_arama  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'ARAMA'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_mesaj  = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'MESAJ'
-            AND c.recipient = customers.phone AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), ''),
-        etk_eposta = COALESCE((SELECT c.status FROM consents c WHERE c.customer_id = customers.id AND c.channel = 'EPOSTA'
-            AND c.recipient = customers.email AND c.deleted_at IS NULL ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '')
+    UPDATE customers SET (etk_arama, etk_mesaj, etk_eposta) =
+        (SELECT arama, mesaj, eposta FROM customer_etk_standing s WHERE s.id = customers.id)
     WHERE id = NEW.id;
 END;

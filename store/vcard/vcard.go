@@ -291,22 +291,29 @@ func joinEscaped(parts []string, sep byte) string {
 	return strings.Join(out, string(sep))
 }
 
-// writeFolded writes a content line and its CRLF, folding it every
-// foldAt octets without cutting a UTF-8 sequence.
-func writeFolded(w *bufio.Writer, line string) {
+// writeFolded writes a content line and its CRLF, folded.
+func writeFolded(w *bufio.Writer, line string) { w.WriteString(Fold(line)) }
+
+// Fold is a content line and its CRLF, folded every foldAt octets without
+// cutting a UTF-8 sequence: the rule vCard (RFC 6350) and iCalendar
+// (RFC 5545) share, so ui/ical folds with it too.
+func Fold(line string) string {
+	var b strings.Builder
+	b.Grow(len(line) + len(line)/foldAt*3 + 2)
 	limit := foldAt
 	for len(line) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(line[cut]) {
 			cut--
 		}
-		w.WriteString(line[:cut])
-		w.WriteString("\r\n ")
+		b.WriteString(line[:cut])
+		b.WriteString("\r\n ")
 		line = line[cut:]
 		limit = foldAt - 1 // the leading space counts
 	}
-	w.WriteString(line)
-	w.WriteString("\r\n")
+	b.WriteString(line)
+	b.WriteString("\r\n")
+	return b.String()
 }
 
 // normalBirthday reads the day forms cards use (1985-04-15, 19850415, a

@@ -11,7 +11,8 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"kobicrm/store/vcard"
 )
 
 // Event is one VEVENT.
@@ -106,12 +107,9 @@ func Escape(s string) string {
 	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
-// maxLine is the longest line in octets, without its CRLF.
-const maxLine = 75
-
-// lineWriter writes content lines folded at maxLine octets: a longer line
-// goes on in continuation lines that start with one space, each break
-// falling between UTF-8 characters.
+// lineWriter writes content lines folded at 75 octets: a longer line goes
+// on in continuation lines that start with one space, each break falling
+// between UTF-8 characters.
 type lineWriter struct {
 	w   *bufio.Writer
 	err error
@@ -121,19 +119,7 @@ func (lw *lineWriter) line(s string) {
 	if lw.err != nil {
 		return
 	}
-	limit := maxLine
-	for len(s) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		lw.write(s[:cut])
-		lw.write("\r\n ")
-		s = s[cut:]
-		limit = maxLine - 1 // the leading space counts
-	}
-	lw.write(s)
-	lw.write("\r\n")
+	lw.write(vcard.Fold(s)) // the same 75-octet rule as a contact card's
 }
 
 func (lw *lineWriter) write(s string) {
