@@ -234,17 +234,10 @@ type cell struct {
 	Badges []consentBadge
 }
 
-// render writes the cell as escaped HTML. Lists render their cells here
-// rather than in the template: a list page has hundreds of cells, and
-// html/template looks up every field of every cell by reflection.
-func (c cell) render() template.HTML {
-	var b strings.Builder
-	c.renderTo(&b)
-	return template.HTML(b.String()) // every piece escaped in renderTo
-}
-
-// renderTo writes the cell into b, every piece escaped: a list row
-// writes its cells into one builder rather than a string each.
+// renderTo writes the cell into b as escaped HTML. Lists render their
+// cells here rather than in the template (a list page has hundreds of
+// cells, and html/template looks up every field of every cell by
+// reflection), all of a row's into one builder.
 func (c cell) renderTo(b *strings.Builder) {
 	esc := func(s string) { b.WriteString(html.EscapeString(s)) }
 	switch {
