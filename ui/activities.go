@@ -327,3 +327,13 @@ func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []s
 	}
 	return out, nil
 }
+
+// activityLinks are an activity page's own links: its calendar file, and
+// back to its customer's timeline.
+func activityLinks(rec *store.Record) []link {
+	out := []link{{Label: "activities.ics", URL: recordURL(store.Activities, rec.ID) + "/ics"}}
+	if id, ok := rec.Values.Int("customer_id"); ok {
+		out = append(out, link{Label: "activities.to_customer", URL: recordURL(store.Customers, id) + "#timeline"})
+	}
+	return out
+}

@@ -482,3 +482,11 @@ func BenchmarkPageCalendar(b *testing.B) {
 		}
 	}
 }
+
+// A page with little of its own (the notifications): what every page
+// costs before its content — session, user and roles, unread count,
+// navigation, layout.
+func BenchmarkPageFixedCost(b *testing.B) {
+	benchSetup(b)
+	benchGet(b, "/notifications", http.StatusOK, false)
+}

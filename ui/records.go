@@ -446,6 +446,7 @@ type recordData struct {
 	History []historyRow
 	Can     recordRights
 	Actions []recordAction // module-specific buttons (a user's invitation link)
+	Links   []link         // module-specific links (an activity's .ics file); Label is a catalogue key
 }
 
 // recordAction is a button on a record page that posts to URL.
@@ -490,6 +491,9 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		}
 		if m.Key == store.Users.Key {
 			d.Actions = userActions(rec)
+		}
+		if m.Key == store.Activities.Key {
+			d.Links = activityLinks(rec)
 		}
 		if d.History, err = s.history(r, m, rec.ID); err != nil {
 			s.serverError(w, r, err)

@@ -79,6 +79,12 @@ func TestActivitiesAndConsentInBrowser(t *testing.T) {
 	if got := b.text("#timeline .timeline li:nth-child(2)"); !strings.Contains(got, "Kampanya araması") {
 		t.Errorf("the timeline's second entry, the call: %q", got)
 	}
+	// The call's own page offers it to a calendar and leads back.
+	b.submit(`#timeline .timeline li:nth-child(2) a`, 200)
+	if !b.exists(`a[href$="/ics"]`) || !b.exists(`a[href="`+page+`#timeline"]`) {
+		t.Error("the activity page lacks its .ics link or the way back to the customer")
+	}
+	b.open(page, 200)
 	// Filter the timeline by type.
 	b.submit(`#timeline .tabs a[href*="tl=task"]`, 200)
 	if got := b.text("#timeline"); strings.Contains(got, "Kampanya araması") || !strings.Contains(got, "ETK izni isteyin") {
