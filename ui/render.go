@@ -53,7 +53,7 @@ type page struct {
 	Nonce   string
 	CSRF    string
 	User    *store.User
-	Nav     []navGroup
+	Nav     template.HTML // the side navigation, rendered (navHTML)
 	Unread  int // the user's unread notifications, for the badge
 	Path    string
 	Flashes []flash
@@ -93,7 +93,7 @@ func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 		Nonce:   st.nonce,
 		CSRF:    csrf,
 		User:    st.user,
-		Nav:     navFor(st.user, st.actor),
+		Nav:     navHTML(st.locale, navFor(st.user, st.actor), r.URL.Path),
 		Path:    r.URL.Path,
 		Version: s.cfg.Version,
 		L:       st.locale,
