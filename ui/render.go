@@ -54,7 +54,7 @@ type page struct {
 	CSRF    string
 	User    *store.User
 	Nav     template.HTML // the side navigation, rendered (navHTML)
-	Unread  int // the user's unread notifications, for the badge
+	Unread  int           // the user's unread notifications, for the badge
 	Path    string
 	Flashes []flash
 	Version string
