@@ -475,21 +475,36 @@ func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (m
 			rows.Close()
 			return nil, fmt.Errorf("consent standings: %w", err)
 		}
-		states := make([]Contactability, 0, 3)
-		for i, ch := range Channels {
-			addr := c.phone
-			if ch == ChannelEmail {
-				addr = c.email
-			}
-			if addr == "" {
-				continue
-			}
-			st := Contactability{Channel: ch, Recipient: addr, RecipientType: c.recipientType()}
-			st.Status = decided[i]
-			st.Allowed, st.Reason = etkRule(PurposeCommercial, st)
-			states = append(states, st)
-		}
-		out[c.id] = states
+		out[c.id] = c.mainStates(decided)
 	}
 	return out, closeRows(rows, "consent standings")
+}
+
+// ListedAddressStates is MainAddressStates for a customer read by a list,
+// from the standing the list reads with the row (Customers.Derived): no
+// query of its own, and the list's scope already applied.
+func ListedAddressStates(rec *Record) []Contactability {
+	v := rec.Values
+	c := &custAddr{id: rec.ID, kind: v.Str("kind"), phone: v.Str("phone"), email: v.Str("email")}
+	return c.mainStates([3]string{v.Str("etk_arama"), v.Str("etk_mesaj"), v.Str("etk_eposta")})
+}
+
+// mainStates are the commercial standings at the main phone and e-mail,
+// given the decision kept for each channel (by position in Channels).
+func (c *custAddr) mainStates(decided [3]string) []Contactability {
+	states := make([]Contactability, 0, 3)
+	for i, ch := range Channels {
+		addr := c.phone
+		if ch == ChannelEmail {
+			addr = c.email
+		}
+		if addr == "" {
+			continue
+		}
+		st := Contactability{Channel: ch, Recipient: addr, RecipientType: c.recipientType()}
+		st.Status = decided[i]
+		st.Allowed, st.Reason = etkRule(PurposeCommercial, st)
+		states = append(states, st)
+	}
+	return states
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 )
@@ -286,6 +287,17 @@ func TestMainAddressStatesAgreeWithTheRule(t *testing.T) {
 				if st.Allowed != want.Allowed || st.Reason != want.Reason || st.Recipient != want.Recipient {
 					t.Errorf("%s: customer %d %s: %+v, the rule says %+v", when, c.ID, st.Channel, st, want)
 				}
+			}
+		}
+		// A list page's badges come from the standing read with its rows.
+		page, err := fx.st.List(fx.ctx, fx.admin, Customers, ListQuery{Fields: []string{"phone", "email"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range page.Records {
+			listed := ListedAddressStates(rec)
+			if fmt.Sprint(listed) != fmt.Sprint(got[rec.ID]) {
+				t.Errorf("%s: customer %d listed as %+v, read alone as %+v", when, rec.ID, listed, got[rec.ID])
 			}
 		}
 	}

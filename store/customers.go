@@ -49,6 +49,13 @@ var Customers = register(&Module{
 		{Name: "notes", Kind: LongText},
 		{Name: QualityField, Kind: Int, Computed: true, List: true, Sort: true, Filter: true, Bands: QualityBands},
 	},
+	// The ETK decision at the main addresses, by channel, that triggers
+	// keep (migration 0015): a list's consent badges come with its rows.
+	Derived: []Field{
+		{Name: "etk_arama", Kind: Text, Computed: true, Internal: true},
+		{Name: "etk_mesaj", Kind: Text, Computed: true, Internal: true},
+		{Name: "etk_eposta", Kind: Text, Computed: true, Internal: true},
+	},
 	Prepare: prepareCustomer,
 })
 

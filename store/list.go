@@ -445,18 +445,18 @@ func (m *Module) filterSQL(q ListQuery) ([]string, []any, error) {
 // listColumns are the columns a list reads: all of them, or the asked-for
 // fields plus what every list needs.
 func (m *Module) listColumns(fields []string, sortCol string) []*Field {
-	if len(fields) == 0 {
-		return m.columns()
-	}
 	want := map[string]bool{m.TitleField: true, m.Discriminator: true, sortCol: true}
 	for _, f := range fields {
 		want[f] = true
 	}
-	var cols []*Field
+	cols := make([]*Field, 0, len(want)+len(m.Derived))
 	for _, f := range m.columns() {
-		if want[f.Name] {
+		if len(fields) == 0 || want[f.Name] {
 			cols = append(cols, f)
 		}
+	}
+	for i := range m.Derived {
+		cols = append(cols, &m.Derived[i])
 	}
 	return cols
 }

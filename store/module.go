@@ -193,6 +193,12 @@ type Module struct {
 	// InsertDefaults are values for columns that are not fields, written
 	// when a record is created (a new user's empty password hash).
 	InsertDefaults map[string]any
+	// Derived are columns the database keeps on the row itself (by
+	// triggers, like a customer's ETK standing): every list reads them
+	// with its rows, so what a page shows beside a value needs no query
+	// of its own; the engine never writes them, and forms, the API and
+	// exports never show them.
+	Derived []Field
 
 	fields  map[string]*Field
 	cols    []*Field // prepareColumns

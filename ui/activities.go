@@ -264,9 +264,10 @@ func (s *Server) customerConsent(r *http.Request, customer *store.Record) (*cons
 // badgeOf shows a standing as a coloured badge with its reason.
 func badgeOf(l *i18n.Locale, m *store.Module, c store.Contactability) consentBadge {
 	channelField, _ := m.Field("channel")
-	class := map[string]string{"granted": "granted", "trader": "trader", "refused": "refused"}[c.Reason]
-	if class == "" {
-		class = "none"
+	class := "none"
+	switch c.Reason {
+	case "granted", "trader", "refused":
+		class = c.Reason
 	}
 	return consentBadge{Channel: l.T(m.ChoiceKey(channelField, c.Channel)), Class: class, Allowed: c.Allowed,
 		Text: l.T("consent.badge." + c.Reason), Title: l.T("consent.reason." + c.Reason)}
@@ -297,35 +298,39 @@ func (s *Server) contactBadges(r *http.Request, rows []contactRow) error {
 }
 
 // listConsentBadges are the ETK badges of a customer list's phone and
-// e-mail cells, by record and column, read for the whole page in one go;
-// none when the list shows neither.
-func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []string, recs []*store.Record) (map[int64]map[string][]consentBadge, error) {
+// e-mail cells, by record and column, from the standing the list read with
+// its rows; none when the list shows neither. A page has only a handful of
+// distinct badges, so each is made once.
+func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []string, recs []*store.Record) map[int64]map[string][]consentBadge {
 	if m.Key != store.Customers.Key || len(recs) == 0 || (!contains(columns, "phone") && !contains(columns, "email")) {
-		return nil, nil
-	}
-	ids := make([]int64, len(recs))
-	for i, rec := range recs {
-		ids[i] = rec.ID
+		return nil
 	}
 	st := state(r)
-	states, err := s.store.MainAddressStates(r.Context(), st.actor, ids)
-	if err != nil {
-		return nil, err
-	}
 	cm := s.module(store.Consents)
-	out := make(map[int64]map[string][]consentBadge, len(states))
-	for id, list := range states {
-		byCol := map[string][]consentBadge{}
-		for _, c := range list {
+	type kind struct {
+		channel, reason string
+		allowed         bool
+	}
+	made := map[kind]consentBadge{}
+	out := make(map[int64]map[string][]consentBadge, len(recs))
+	for _, rec := range recs {
+		byCol := make(map[string][]consentBadge, 2)
+		for _, c := range store.ListedAddressStates(rec) {
 			col := "phone"
 			if c.Channel == store.ChannelEmail {
 				col = "email"
 			}
-			byCol[col] = append(byCol[col], badgeOf(st.locale, cm, c))
+			k := kind{c.Channel, c.Reason, c.Allowed}
+			b, ok := made[k]
+			if !ok {
+				b = badgeOf(st.locale, cm, c)
+				made[k] = b
+			}
+			byCol[col] = append(byCol[col], b)
 		}
-		out[id] = byCol
+		out[rec.ID] = byCol
 	}
-	return out, nil
+	return out
 }
 
 // activityLinks are an activity page's own links: its calendar file, and

@@ -277,10 +277,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		}
 		d.Columns = append(d.Columns, c)
 	}
-	badges, err := s.listConsentBadges(r, m, chosen, page.Records)
-	if err != nil {
-		return nil, err
-	}
+	badges := s.listConsentBadges(r, m, chosen, page.Records)
 	for _, rec := range page.Records {
 		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID), Cells: make([]cell, 0, len(chosen))}
 		for _, name := range chosen {
