@@ -270,6 +270,11 @@ type TimelinePage struct {
 	Next  string // the cursor of the older page, "" at the end
 }
 
+// timelineFields are what a timeline shows of an activity: not its
+// participants (a side table) or its customer (the page's own).
+var timelineFields = []string{"type", "subject", "status", "starts_at", "direction", "outcome",
+	"place", "priority", "duration_min", "owner_id", "description", "consent_task"}
+
 // Timeline is the activities of a customer the actor may see, newest first
 // by when they happened, a page at a time with keyset paging, so that a
 // customer with thousands of contacts opens as fast as one with none.
@@ -307,14 +312,16 @@ func (s *Store) Timeline(ctx context.Context, a *Actor, customerID int64, q Time
 		where = append(where, scope)
 		params = append(params, args...)
 	}
-	rows, err := s.reads.query(ctx, "SELECT "+m.selectList("t")+" FROM activities t WHERE "+strings.Join(where, " AND ")+
+	cols := m.listColumns(timelineFields, "starts_at")
+	rows, err := s.reads.query(ctx, "SELECT "+selectColumns(cols)+" FROM activities t WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY t.starts_at DESC, t.id DESC LIMIT ?", append(params, limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of %d: %w", customerID, err)
 	}
-	page := &TimelinePage{}
+	page := &TimelinePage{Items: make([]*Record, 0, limit+1)}
+	rs := m.newRowScanner(cols)
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("timeline of %d: %w", customerID, err)
@@ -329,7 +336,7 @@ func (s *Store) Timeline(ctx context.Context, a *Actor, customerID int64, q Time
 		last := page.Items[limit-1]
 		page.Next = encodeCursor(cursor{V: last.Values.Str("starts_at"), ID: last.ID})
 	}
-	if err := s.loadSides(ctx, s.reads, m, page.Items, false); err != nil {
+	if err := s.loadSides(ctx, s.reads, m, page.Items, false, timelineFields...); err != nil {
 		return nil, err
 	}
 	if err := s.loadRefs(ctx, m, page.Items); err != nil {

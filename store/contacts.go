@@ -354,8 +354,9 @@ func (s *Store) LookupPhone(ctx context.Context, a *Actor, raw string) (number s
 	if err != nil {
 		return number, nil, fmt.Errorf("lookup %s: %w", number, err)
 	}
+	rs := m.newRowScanner(m.columns())
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return number, nil, fmt.Errorf("lookup %s: %w", number, err)
@@ -392,8 +393,9 @@ func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field str
 		return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)
 	}
 	var out []*Record
+	rs := child.newRowScanner(child.columns())
 	for rows.Next() {
-		r, err := child.scan(rows)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("%s of %d: %w", child.Key, parentID, err)
@@ -403,7 +405,9 @@ func (s *Store) Children(ctx context.Context, a *Actor, child *Module, field str
 	if err := closeRows(rows, child.Key); err != nil {
 		return nil, err
 	}
-	if err := s.loadRefs(ctx, child, out); err != nil {
+	// The parent's name is the page's own; only the other references
+	// need their names.
+	if err := s.loadRefs(ctx, child, out, f.Name); err != nil {
 		return nil, err
 	}
 	redact(a, child, out...)

@@ -638,11 +638,11 @@ func closeRows(rows *sql.Rows, what string) error {
 }
 
 // loadRefs fills Record.Refs with the names behind Ref fields, one query
-// per field for the whole page.
-func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record) error {
+// per field for the whole page; the fields in except are left without.
+func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record, except ...string) error {
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		if f.Kind != Ref && f.Kind != RefList {
+		if (f.Kind != Ref && f.Kind != RefList) || contains(except, f.Name) {
 			continue
 		}
 		seen := map[int64]bool{}

@@ -297,8 +297,9 @@ func (s *Store) searchModule(ctx context.Context, a *Actor, m *Module, ids []int
 		return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
 	}
 	var recs []*Record
+	rs := m.newRowScanner(m.columns())
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, false, fmt.Errorf("search %s: %w", m.Key, err)
@@ -375,8 +376,9 @@ func (s *Store) reindexBatch(ctx context.Context, m *Module, last int64) (int64,
 		return last, err
 	}
 	var recs []*Record
+	rs := m.newRowScanner(m.columns())
 	for rows.Next() {
-		r, err := m.scan(rows)
+		r, err := rs.scan(rows)
 		if err != nil {
 			rows.Close()
 			return last, err

@@ -103,8 +103,9 @@ func (s *Store) myPlanned(ctx context.Context, a *Actor, m *Module, from, to, ex
 		if err != nil {
 			return nil, fmt.Errorf("agenda: %w", err)
 		}
+		rs := m.newRowScanner(m.columns())
 		for rows.Next() {
-			r, err := m.scan(rows)
+			r, err := rs.scan(rows)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("agenda: %w", err)

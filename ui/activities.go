@@ -65,13 +65,35 @@ func (row timelineRow) render(consentBadge string, full bool) template.HTML {
 	return template.HTML(b.String()) // every piece escaped above
 }
 
+// timelineView is the timeline section of a customer's page. Its rows,
+// filters and log links come rendered in Go, each piece escaped there: as
+// template actions they were a fifth of the whole page's time.
 type timelineView struct {
-	Rows    []timelineRow
-	Filters []link // all, then one per type
-	Type    string // the filter in force
+	Rows    template.HTML // the <li>s
+	Empty   bool
+	Filters template.HTML // all, then one link per type
+	Type    string        // the filter in force
 	OlderURL,
 	NewestURL string
-	Log []link // log a call, an SMS, … for this customer
+	Log template.HTML // log a call, an SMS, … for this customer
+}
+
+// linksHTML writes links as <a> elements, each followed by after; the
+// current one is marked for screen readers and the stylesheet.
+func linksHTML(links []link, class, after string) template.HTML {
+	var b strings.Builder
+	for _, ln := range links {
+		b.WriteString(`<a`)
+		if class != "" {
+			b.WriteString(` class="` + class + `"`)
+		}
+		b.WriteString(` href="` + html.EscapeString(ln.URL) + `"`)
+		if ln.Current {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteString(`>` + html.EscapeString(ln.Label) + `</a>` + after)
+	}
+	return template.HTML(b.String()) // every piece escaped above
 }
 
 // timelineTypeParam and timelineCursorParam carry the timeline's state in
@@ -103,11 +125,12 @@ func (s *Server) customerTimeline(r *http.Request, customer *store.Record, canLo
 	base := recordURL(store.Customers, customer.ID)
 	v := &timelineView{Type: typ}
 	typeField, _ := m.Field("type")
-	v.Filters = append(v.Filters, link{Label: l.T("timeline.all"), URL: base + "#timeline", Current: typ == ""})
+	filters := []link{{Label: l.T("timeline.all"), URL: base + "#timeline", Current: typ == ""}}
 	for _, t := range store.ActivityTypes {
-		v.Filters = append(v.Filters, link{Label: l.T(m.ChoiceKey(typeField, t)),
+		filters = append(filters, link{Label: l.T(m.ChoiceKey(typeField, t)),
 			URL: base + "?" + url.Values{timelineTypeParam: {t}}.Encode() + "#timeline", Current: typ == t})
 	}
+	v.Filters = linksHTML(filters, "", "")
 	if page.Next != "" {
 		older := url.Values{timelineCursorParam: {page.Next}}
 		if typ != "" {
@@ -119,13 +142,14 @@ func (s *Server) customerTimeline(r *http.Request, customer *store.Record, canLo
 		v.NewestURL = base + "#timeline"
 	}
 	badge := l.T("activities.consent_task_badge")
+	var rows strings.Builder
 	for _, a := range page.Items {
 		row := activityRow(l, m, a)
-		row.HTML = row.render(badge, true)
-		v.Rows = append(v.Rows, row)
+		rows.WriteString(string(row.render(badge, true)) + "\n")
 	}
+	v.Rows, v.Empty = template.HTML(rows.String()), len(page.Items) == 0 // escaped in render
 	if canLog && st.actor.Can(m, store.ActCreate) {
-		v.Log = logLinks(l, m, customer.ID)
+		v.Log = linksHTML(logLinks(l, m, customer.ID), "button small", " ")
 	}
 	return v, nil
 }
@@ -158,9 +182,12 @@ func activityRow(l *i18n.Locale, m *store.Module, a *store.Record) timelineRow {
 	return row
 }
 
+// markdownMarks are the Markdown signs an excerpt leaves out.
+var markdownMarks = strings.NewReplacer("#", "", "*", "", "_", "", "`", "", ">", "")
+
 // excerpt is the start of a Markdown text as one plain line.
 func excerpt(md string, n int) string {
-	s := strings.Join(strings.Fields(strings.NewReplacer("#", "", "*", "", "_", "", "`", "", ">", "").Replace(md)), " ")
+	s := strings.Join(strings.Fields(markdownMarks.Replace(md)), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
 	}

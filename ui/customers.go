@@ -38,10 +38,12 @@ type customer360 struct {
 	Details    []detail
 	Notes      cell
 	Contacts   []contactRow // a company's people, or a person's companies
-	Assets     []listRow
-	AssetCols  []string
-	IsLead     bool
-	IsCompany  bool
+	// ContactsHTML is Contacts rendered (customer_sections.go).
+	ContactsHTML template.HTML
+	Assets       template.HTML // the asset table's rows, rendered in Go
+	AssetCols    []string
+	IsLead       bool
+	IsCompany    bool
 	// Adding a contact: a search among the other kind, then a role.
 	ContactQuery   string
 	ContactResults []contactRow
@@ -157,14 +159,21 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cols {
 		d.AssetCols = append(d.AssetCols, columnLabel(l, store.Assets, c))
 	}
+	var rows strings.Builder
 	for _, a := range assets {
-		row := listRow{ID: a.ID, URL: recordURL(store.Assets, a.ID)}
-		for _, c := range cols {
-			row.Cells = append(row.Cells, columnCell(l, store.Assets, c, a))
+		rows.WriteString(`<tr>`)
+		for i, c := range cols {
+			cell := columnCell(l, store.Assets, c, a)
+			if i == 0 {
+				cell.URL = template.URL(recordURL(store.Assets, a.ID))
+			}
+			rows.WriteString(`<td>`)
+			cell.renderTo(&rows)
+			rows.WriteString(`</td>`)
 		}
-		row.Cells[0].URL = template.URL(row.URL)
-		d.Assets = append(d.Assets, row)
+		rows.WriteString("</tr>\n")
 	}
+	d.Assets = template.HTML(rows.String()) // each cell escaped in renderTo
 	for _, role := range store.ContactRoles {
 		d.Roles = append(d.Roles, option{Value: role, Label: l.T("contact_role." + role)})
 	}
@@ -200,6 +209,7 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	d.ContactsHTML = contactsHTML(r, d.Contacts, recordURL(m, rec.ID), d.Can.Edit)
 	p := s.newPage(r, "module.customers", d)
 	p.Title = rec.Title()
 	s.render(w, r, http.StatusOK, "customer", p)
