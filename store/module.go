@@ -184,6 +184,16 @@ type Module struct {
 	// AdminOnly modules (users, teams, departments, roles) are reached by
 	// administrators only; roles grant nothing on them.
 	AdminOnly bool
+	// Lookup marks an AdminOnly module that is a short list of the firm's
+	// own (the pipeline's stages) which other modules' records refer to:
+	// everyone logged in reads it, to choose from it; only administrators
+	// change it.
+	Lookup bool
+	// ScopeByParent makes the records of a module with an owner of its own
+	// take their scope from their Parent reference's record instead (a
+	// sales document is within a user's scope when its customer is): the
+	// owner says whose work the record is, not who may see it.
+	ScopeByParent bool
 	// NoDelete modules keep every record: users are deactivated instead,
 	// as their names stay in the audit trail.
 	NoDelete bool

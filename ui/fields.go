@@ -139,7 +139,14 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 				ff.Options = selectOptions(users, ff.Value, true)
 			} else if opts, ok := fc.refOpts[f.Name]; ok {
 				ff.Input = "select"
-				ff.Options = selectOptions(opts, ff.Value, true)
+				if ff.Value != "" && !slices.ContainsFunc(opts, func(o option) bool { return o.Value == ff.Value }) {
+					// A record no longer offered (an inactive stage) stays
+					// chosen until someone chooses another.
+					opts = append([]option{{Value: ff.Value, Label: refs[f.Name]}}, opts...)
+				}
+				// A required reference offers no empty choice: the first
+				// one is chosen, as with a required choice field.
+				ff.Options = selectOptions(opts, ff.Value, !f.Required)
 			} else {
 				ff.RefName = refs[f.Name]
 			}

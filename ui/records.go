@@ -400,6 +400,9 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 			if target == m && rec.ID == id {
 				continue // a department is not its own parent
 			}
+			if active, ok := rec.Values["active"].(bool); ok && !active {
+				continue // a deactivated entry of a list (a stage) is no longer offered
+			}
 			fc.refOpts[f.Name] = append(fc.refOpts[f.Name], option{Value: strconv.FormatInt(rec.ID, 10), Label: rec.Title()})
 		}
 	}
