@@ -59,7 +59,7 @@ var Opportunities = register(&Module{
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, Parent: true, List: true, Filter: true},
 		{Name: "amount", Kind: Money, List: true},
 		{Name: "currency", Kind: Choice, Choices: Currencies, Default: "TRY", Required: true, Filter: true},
-		{Name: "expected_close", Kind: Date, List: true, Sort: true, Filter: true},
+		{Name: "expected_close", Kind: Date, Required: true, List: true, Sort: true, Filter: true},
 		{Name: "stage_id", Kind: Ref, Ref: "opportunity_stages", Required: true, List: true, Filter: true},
 		// The stage's kind, kept beside it for the forecast's and the
 		// customer page's indexes.
