@@ -451,6 +451,9 @@ func (m *Module) listColumns(fields []string, sortCol string) []*Field {
 	want := map[string]bool{m.TitleField: true, m.Discriminator: true, sortCol: true}
 	for _, f := range fields {
 		want[f] = true
+		if mf, ok := m.fields[f]; ok && mf.Currency != "" {
+			want[mf.Currency] = true // an amount is shown in its currency
+		}
 	}
 	var cols []*Field
 	for _, f := range m.columns() {

@@ -56,6 +56,9 @@ type Field struct {
 	Choices []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
 	Ref     string   // Ref: the module key it points to ("users" for people of the firm)
 	Max     int      // Text, LongText: the longest value in characters
+	// Currency names, for a Money field, the Choice field of the same
+	// record that holds its currency code ("USD"); empty: lira.
+	Currency string
 
 	// Group ties a field to values of the module's Discriminator, such as
 	// the person-only fields of a customer, or a call's duration; several
@@ -335,6 +338,9 @@ func register(m *Module) *Module {
 		// fills it on every write (its column is NOT NULL as well).
 		if f.Sort && (f.Kind.side() || (f.Kind.numeric() && !f.sortsAsInt())) {
 			panic("store: only text-like columns and computed integers can sort: " + m.Key + "." + f.Name)
+		}
+		if f.Currency != "" && f.Kind != Money {
+			panic("store: only money has a currency: " + m.Key + "." + f.Name)
 		}
 		if len(f.Bands) > 0 && (f.Kind != Int || !f.Filter) {
 			panic("store: bands belong to an integer filter: " + m.Key + "." + f.Name)

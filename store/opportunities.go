@@ -57,7 +57,7 @@ var Opportunities = register(&Module{
 		{Name: "title", Kind: Text, Required: true, Search: true, List: true, Sort: true, Max: 200},
 		{Name: SortKeyField, Kind: Text, Computed: true, Internal: true, Max: 2000},
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, Parent: true, List: true, Filter: true},
-		{Name: "amount", Kind: Money, List: true},
+		{Name: "amount", Kind: Money, Currency: "currency", List: true},
 		{Name: "currency", Kind: Choice, Choices: Currencies, Default: "TRY", Required: true, Filter: true},
 		{Name: "expected_close", Kind: Date, Required: true, List: true, Sort: true, Filter: true},
 		{Name: "stage_id", Kind: Ref, Ref: "opportunity_stages", Required: true, List: true, Filter: true},
@@ -160,6 +160,9 @@ func prepareOpportunity(v Values, errs *ValidationError) {
 	v[SortKeyField] = hex.EncodeToString(tr.SortKey(v.Str("title")))
 	if v.Str("currency") == "" {
 		v["currency"] = "TRY"
+	}
+	if n, ok := v.Int("amount"); ok && n < 0 {
+		errs.Add("amount", "error.amount_negative")
 	}
 }
 

@@ -54,6 +54,7 @@ type customer360 struct {
 	Quality        qualityView
 	Timeline       *timelineView // nil without the right to read activities
 	Consent        *consentView
+	Opportunities  *oppSection // nil without the right to read opportunities
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
@@ -197,6 +198,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Consent, err = s.customerConsent(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Opportunities, err = s.customerOpportunities(r, rec); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -495,8 +495,13 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		if m.Key == store.Users.Key {
 			d.Actions = userActions(rec)
 		}
-		if m.Key == store.Activities.Key {
+		switch m.Key {
+		case store.Activities.Key:
 			d.Links = activityLinks(rec)
+		case store.Opportunities.Key:
+			d.Links = opportunityLinks(rec)
+		case store.OpportunityStages.Key:
+			d.Links = stageLinks(state(r).actor)
 		}
 		if d.History, err = s.history(r, m, rec.ID); err != nil {
 			s.serverError(w, r, err)
