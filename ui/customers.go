@@ -54,7 +54,7 @@ type customer360 struct {
 	Quality        qualityView
 	Timeline       *timelineView // nil without the right to read activities
 	Consent        *consentView
-	Opportunities  *oppSection // nil without the right to read opportunities
+	Opportunities  *oppSection      // nil without the right to read opportunities
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
