@@ -102,11 +102,14 @@
       var day = dragged && ev.target.closest && ev.target.closest("[data-date]");
       if (!day) { return; }
       ev.preventDefault();
-      var body = new FormData();
+      // URL-encoded, as a plain form posts: the server reads the token
+      // from such a body (a multipart one is an upload's). The redirect
+      // is not followed, so that the reload shows the move's message.
+      var body = new URLSearchParams();
       body.append("csrf_token", cal.getAttribute("data-csrf"));
       body.append("date", day.getAttribute("data-date"));
       body.append("return", cal.getAttribute("data-return"));
-      fetch(dragged.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin" })
+      fetch(dragged.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
         .then(function () { location.reload(); }, function () { location.reload(); });
       dragged = null;
     });
@@ -145,7 +148,7 @@
       var moving = card;
       card = null;
       if (col.contains(moving)) { return; }
-      var body = new FormData();
+      var body = new URLSearchParams();
       body.append("csrf_token", board.getAttribute("data-csrf"));
       body.append("stage_id", col.getAttribute("data-stage"));
       body.append("return", board.getAttribute("data-return"));
@@ -159,7 +162,7 @@
       }
       var list = col.querySelector(".oppcards");
       if (list) { list.insertBefore(moving, list.firstChild); }
-      fetch(moving.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin" })
+      fetch(moving.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
         .then(function () { location.reload(); }, function () { location.reload(); });
     });
     board.addEventListener("dragend", function () {
