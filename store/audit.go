@@ -126,6 +126,13 @@ func (s *Store) History(ctx context.Context, a *Actor, m *Module, id int64, limi
 			return nil, ErrNotFound
 		}
 	}
+	return s.historyOf(ctx, a, m, id, limit)
+}
+
+// historyOf is a record's history for an actor already allowed to read
+// it: a module's record, or a thing of the program's own (the firm's
+// settings) that the audit trail names as one.
+func (s *Store) historyOf(ctx context.Context, a *Actor, m *Module, id int64, limit int) ([]AuditEntry, error) {
 	// Who read the record is the admin audit page's business; the record's
 	// own history shows what was done to it.
 	rows, err := s.reads.query(ctx, `SELECT at, COALESCE(user_id, 0), actor, action, changes FROM audit_log

@@ -153,7 +153,7 @@ func scopeActor(b *testing.B, st *store.Store, email, scope string) *store.Actor
 	}
 	if scope != "" {
 		role, err := st.Create(ctx, sys, store.Roles, store.Values{"name": "Bench " + scope + " " + email, "permissions": store.Permissions{
-			Grants: map[string]map[string]string{"customers": {"read": scope}, "assets": {"read": scope}}}})
+			Grants: map[string]map[string]string{"customers": {"read": scope}, "assets": {"read": scope}, "opportunities": {"read": scope}}}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -399,7 +399,12 @@ type CalendarChoice struct {
 // judges them: their own first, then users, teams and departments by
 // name. With a read scope of all on activities, everyone's.
 func (s *Store) CalendarChoices(ctx context.Context, a *Actor) ([]CalendarChoice, error) {
-	m := s.mod(Activities)
+	return s.whoChoices(ctx, a, s.mod(Activities))
+}
+
+// whoChoices are the people, teams and departments whose records of m
+// the actor may look at together (mayView), by their read scope on m.
+func (s *Store) whoChoices(ctx context.Context, a *Actor, m *Module) ([]CalendarChoice, error) {
 	if err := authorize(a, m.Key, ActRead); err != nil {
 		return nil, err
 	}

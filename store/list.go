@@ -448,6 +448,9 @@ func (m *Module) listColumns(fields []string, sortCol string) []*Field {
 	want := map[string]bool{m.TitleField: true, m.Discriminator: true, sortCol: true}
 	for _, f := range fields {
 		want[f] = true
+		if mf, ok := m.fields[f]; ok && mf.Currency != "" {
+			want[mf.Currency] = true // an amount is shown in its currency
+		}
 	}
 	cols := make([]*Field, 0, len(want)+len(m.Derived))
 	for _, f := range m.columns() {

@@ -56,6 +56,9 @@ type Field struct {
 	Choices []string // Choice: the stored values; labels are "choice.<module>.<name>.<value>"
 	Ref     string   // Ref: the module key it points to ("users" for people of the firm)
 	Max     int      // Text, LongText: the longest value in characters
+	// Currency names, for a Money field, the Choice field of the same
+	// record that holds its currency code ("USD"); empty: lira.
+	Currency string
 
 	// Group ties a field to values of the module's Discriminator, such as
 	// the person-only fields of a customer, or a call's duration; several
@@ -184,6 +187,16 @@ type Module struct {
 	// AdminOnly modules (users, teams, departments, roles) are reached by
 	// administrators only; roles grant nothing on them.
 	AdminOnly bool
+	// Lookup marks an AdminOnly module that is a short list of the firm's
+	// own (the pipeline's stages) which other modules' records refer to:
+	// everyone logged in reads it, to choose from it; only administrators
+	// change it.
+	Lookup bool
+	// ScopeByParent makes the records of a module with an owner of its own
+	// take their scope from their Parent reference's record instead (a
+	// sales document is within a user's scope when its customer is): the
+	// owner says whose work the record is, not who may see it.
+	ScopeByParent bool
 	// NoDelete modules keep every record: users are deactivated instead,
 	// as their names stay in the audit trail.
 	NoDelete bool
@@ -331,6 +344,9 @@ func register(m *Module) *Module {
 		// fills it on every write (its column is NOT NULL as well).
 		if f.Sort && (f.Kind.side() || (f.Kind.numeric() && !f.sortsAsInt())) {
 			panic("store: only text-like columns and computed integers can sort: " + m.Key + "." + f.Name)
+		}
+		if f.Currency != "" && f.Kind != Money {
+			panic("store: only money has a currency: " + m.Key + "." + f.Name)
 		}
 		if len(f.Bands) > 0 && (f.Kind != Int || !f.Filter) {
 			panic("store: bands belong to an integer filter: " + m.Key + "." + f.Name)

@@ -790,7 +790,7 @@ func (s *Store) updateSince(ctx context.Context, tx *sql.Tx, a *Actor, m *Module
 			if err := checkOwner(ctx, tx, a, m, ActEdit, owner, errs); err != nil {
 				return nil, nil, err
 			}
-		} else if a.Scope(m, ActEdit) != ScopeAll {
+		} else if a.Scope(m, ActEdit) != ScopeAll && !m.ScopeByParent {
 			errs.Add("owner_id", "error.owner_scope") // an unowned record is nobody's to see but the firm's
 		}
 	}

@@ -307,6 +307,9 @@ func (a *Actor) Scope(m *Module, action string) Scope {
 	if a.Admin || a.System {
 		return ScopeAll
 	}
+	if m.AdminOnly && m.Lookup && action == ActRead && a.UserID > 0 {
+		return ScopeAll
+	}
 	if m.AdminOnly || a.perms == nil {
 		return ScopeNone
 	}
@@ -361,15 +364,15 @@ func scopeCond(a *Actor, m *Module, action string) (string, []any, error) {
 	if sc == ScopeAll {
 		return "", nil, nil
 	}
-	if m.owned() {
-		cond, args := ownerCond(sc, "t.owner_id", a.UserID)
-		return cond, args, nil
-	}
 	if f, parent := m.scopeParent(); parent != nil {
 		// A record without an owner of its own (a consent) is within scope
 		// when the record it belongs to (its customer) is.
 		cond, args := ownerCond(sc, "p.owner_id", a.UserID)
 		return "EXISTS (SELECT 1 FROM " + parent.Table + " p WHERE p.id = t." + f.Name + " AND " + cond + ")", args, nil
+	}
+	if m.owned() {
+		cond, args := ownerCond(sc, "t.owner_id", a.UserID)
+		return cond, args, nil
 	}
 	return "", nil, nil
 }
@@ -381,11 +384,11 @@ func (m *Module) scoped() bool {
 	return m.owned() || p != nil
 }
 
-// scopeParent is the Parent reference an unowned module's records take
-// their scope from, and the owned module it points to; nil when there is
-// none.
+// scopeParent is the Parent reference an unowned module's records (or a
+// ScopeByParent module's) take their scope from, and the owned module it
+// points to; nil when there is none.
 func (m *Module) scopeParent() (*Field, *Module) {
-	if m.owned() {
+	if m.owned() && !m.ScopeByParent {
 		return nil, nil
 	}
 	for i := range m.Fields {

@@ -245,7 +245,7 @@ func (fx *secFixture) genValues(t *testing.T, m *Module, word, label, phone stri
 				// A record scoped by its parent hangs on a parent of the
 				// record's own owner; others share one of the administrator's.
 				key, parentOwner := f.Ref, fx.admin.UserID
-				if f.Parent && !m.owned() && target.owned() && owner != 0 {
+				if f.Parent && parentScoped(m) && target.owned() && owner != 0 {
 					key, parentOwner = fmt.Sprintf("%s/%d", f.Ref, owner), owner
 				}
 				if id = parents[key]; id == 0 {
@@ -1025,7 +1025,7 @@ func TestAdminOnlyModulesAreForbidden(t *testing.T) {
 	ctx, st := fx.ctx, fx.st
 	me := fx.user(t, "Her Şeyi Gören", fx.depts["gm"], []int64{fx.teams["north"]}, fx.role(t, "Her şey", allGrants(ScopeAll)))
 	a := fx.actor(t, me)
-	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2}
+	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1}
 	var adminOnly int
 	for _, m := range Modules() {
 		if !m.AdminOnly {
@@ -1038,16 +1038,22 @@ func TestAdminOnlyModulesAreForbidden(t *testing.T) {
 		}
 		t.Run(m.Key, func(t *testing.T) {
 			for _, act := range Actions {
-				if a.Can(m, act) {
-					t.Errorf("%s: a non-administrator may %s", m.Key, act)
+				// A lookup list (the pipeline's stages) is everyone's to
+				// read and choose from, and only that.
+				if a.Can(m, act) != (m.Lookup && act == ActRead) {
+					t.Errorf("%s: a non-administrator may %s: %v", m.Key, act, a.Can(m, act))
 				}
 			}
+			readable := error(ErrForbidden)
+			if m.Lookup {
+				readable = nil
+			}
 			_, err := st.List(ctx, a, m, ListQuery{})
-			expect(t, "list", err, ErrForbidden, "")
+			expect(t, "list", err, readable, "")
 			_, err = st.Get(ctx, a, m, id)
-			expect(t, "get", err, ErrForbidden, "")
+			expect(t, "get", err, readable, "")
 			_, err = st.History(ctx, a, m, id, 10)
-			expect(t, "history", err, ErrForbidden, "")
+			expect(t, "history", err, readable, "")
 			_, err = st.Create(ctx, a, m, Values{"name": "Sızma"})
 			expect(t, "create", err, ErrForbidden, "")
 			_, err = st.CreateMany(ctx, a, m, []Values{{"name": "Sızma"}})

@@ -169,7 +169,7 @@ func benchScopeUsers(ctx context.Context, st *store.Store, h http.Handler) (map[
 		}
 		if c.role != "" {
 			role, err := st.Create(ctx, sys, store.Roles, store.Values{"name": "Bench " + c.name, "permissions": store.Permissions{
-				Grants: map[string]map[string]string{"customers": {"read": c.role}, "assets": {"read": c.role}}}})
+				Grants: map[string]map[string]string{"customers": {"read": c.role}, "assets": {"read": c.role}, "opportunities": {"read": c.role}}}})
 			if err != nil {
 				return nil, err
 			}

@@ -56,6 +56,7 @@ type customer360 struct {
 	Quality        qualityView
 	Timeline       *timelineView // nil without the right to read activities
 	Consent        *consentView
+	Opportunities  *oppSection      // nil without the right to read opportunities
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
@@ -210,6 +211,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.ContactsHTML = contactsHTML(r, d.Contacts, recordURL(m, rec.ID), d.Can.Edit)
+	if d.Opportunities, err = s.customerOpportunities(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.newPage(r, "module.customers", d)
 	p.Title = rec.Title()
 	s.render(w, r, http.StatusOK, "customer", p)

@@ -139,7 +139,14 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 				ff.Options = selectOptions(users, ff.Value, true)
 			} else if opts, ok := fc.refOpts[f.Name]; ok {
 				ff.Input = "select"
-				ff.Options = selectOptions(opts, ff.Value, true)
+				if ff.Value != "" && !slices.ContainsFunc(opts, func(o option) bool { return o.Value == ff.Value }) {
+					// A record no longer offered (an inactive stage) stays
+					// chosen until someone chooses another.
+					opts = append([]option{{Value: ff.Value, Label: refs[f.Name]}}, opts...)
+				}
+				// A required reference offers no empty choice: the first
+				// one is chosen, as with a required choice field.
+				ff.Options = selectOptions(opts, ff.Value, !f.Required)
 			} else {
 				ff.RefName = refs[f.Name]
 			}
@@ -349,7 +356,7 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 		return cell{Chips: multiChoiceLabels(l, m, f, v)}
 	case store.Money:
 		if n, ok := v.(int64); ok {
-			return cell{Text: l.Money(n)}
+			return cell{Text: moneyIn(l, n, r.Values.Str(f.Currency))}
 		}
 	case store.Int:
 		if n, ok := v.(int64); ok {
@@ -401,6 +408,15 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 	}
 	s, _ := v.(string)
 	return cell{Text: s}
+}
+
+// moneyIn shows an amount in the minor unit of a currency: lira with its
+// sign, any other currency with its code ("1.234,56 USD").
+func moneyIn(l *i18n.Locale, minor int64, currency string) string {
+	if currency == "" || currency == "TRY" {
+		return l.Money(minor)
+	}
+	return tr.Decimal(minor, 2) + " " + currency
 }
 
 // markdown renders notes. goldmark without its Unsafe option drops raw

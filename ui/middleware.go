@@ -133,9 +133,10 @@ const (
 )
 
 // isUpload says whether the request posts a file to an import page
-// (/{module}/import), the one form sent as multipart/form-data.
+// (/{module}/import) or the firm's logo, the forms sent as
+// multipart/form-data.
 func isUpload(r *http.Request) bool {
-	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/import") {
+	if r.Method != http.MethodPost || !(strings.HasSuffix(r.URL.Path, "/import") || r.URL.Path == firmLogoPath) {
 		return false
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -229,7 +230,9 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
 			body := "error.413_body"
-			if upload {
+			if upload && r.URL.Path == firmLogoPath {
+				body = "error.logo_file_too_large"
+			} else if upload {
 				body = "import.too_large"
 			}
 			s.renderMessage(w, r, http.StatusRequestEntityTooLarge, "error.413_title", body)

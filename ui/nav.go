@@ -38,6 +38,8 @@ var navigation = []navGroup{
 		{Key: "module.customers", Path: "/customers", Module: "customers"},
 		{Key: "calendar.title", Path: "/calendar", Module: "activities"},
 		{Key: "module.activities", Path: "/activities", Module: "activities"},
+		{Key: "module.opportunities", Path: "/opportunities", Module: "opportunities"},
+		{Key: "board.title", Path: "/opportunities/board", Module: "opportunities"},
 	}},
 	{Key: "nav.service", Items: []navItem{
 		{Key: "module.assets", Path: "/assets", Module: "assets"},
@@ -49,6 +51,8 @@ var navigation = []navGroup{
 		{Key: "module.departments", Path: "/departments", Admin: true},
 		{Key: "module.roles", Path: "/roles", Admin: true},
 		{Key: "nav.fields", Path: "/admin/fields", Admin: true},
+		{Key: "firm.title", Path: "/settings/firm", Admin: true},
+		{Key: "stages.title", Path: "/settings/stages", Admin: true},
 		{Key: "nav.kvkk", Path: "/admin/kvkk", Admin: true},
 		{Key: "nav.recycle", Path: "/recycle", Admin: true},
 		{Key: "nav.backup", Path: "/admin/backup", Admin: true},

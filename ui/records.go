@@ -400,6 +400,9 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 			if target == m && rec.ID == id {
 				continue // a department is not its own parent
 			}
+			if active, ok := rec.Values["active"].(bool); ok && !active {
+				continue // a deactivated entry of a list (a stage) is no longer offered
+			}
 			fc.refOpts[f.Name] = append(fc.refOpts[f.Name], option{Value: strconv.FormatInt(rec.ID, 10), Label: rec.Title()})
 		}
 	}
@@ -492,8 +495,13 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		if m.Key == store.Users.Key {
 			d.Actions = userActions(rec)
 		}
-		if m.Key == store.Activities.Key {
+		switch m.Key {
+		case store.Activities.Key:
 			d.Links = activityLinks(rec)
+		case store.Opportunities.Key:
+			d.Links = opportunityLinks(rec)
+		case store.OpportunityStages.Key:
+			d.Links = stageLinks(state(r).actor)
 		}
 		if d.History, err = s.history(r, m, rec.ID); err != nil {
 			s.serverError(w, r, err)

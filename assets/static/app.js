@@ -102,17 +102,72 @@
       var day = dragged && ev.target.closest && ev.target.closest("[data-date]");
       if (!day) { return; }
       ev.preventDefault();
-      var body = new FormData();
+      // URL-encoded, as a plain form posts: the server reads the token
+      // from such a body (a multipart one is an upload's). The redirect
+      // is not followed, so that the reload shows the move's message.
+      var body = new URLSearchParams();
       body.append("csrf_token", cal.getAttribute("data-csrf"));
       body.append("date", day.getAttribute("data-date"));
       body.append("return", cal.getAttribute("data-return"));
-      fetch(dragged.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin" })
+      fetch(dragged.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
         .then(function () { location.reload(); }, function () { location.reload(); });
       dragged = null;
     });
     cal.addEventListener("dragend", function () {
       dragged = null;
       cal.querySelectorAll(".dragover").forEach(function (d) { d.classList.remove("dragover"); });
+    });
+  }
+
+  // Pipeline board drag and drop: a card dropped on another stage's column
+  // is moved there by posting the move form the server also takes from a
+  // plain form, then the page reloads with the new totals and forecast. A
+  // lost stage asks for the reason first; without one nothing moves.
+  var board = document.querySelector("#board[data-csrf]");
+  if (board) {
+    var card = null;
+    var columnAt = function (ev) { return ev.target.closest && ev.target.closest("[data-stage]"); };
+    board.addEventListener("dragstart", function (ev) {
+      card = ev.target.closest && ev.target.closest("[data-move]");
+      if (!card) { return; }
+      card.classList.add("dragging");
+      ev.dataTransfer.effectAllowed = "move";
+      ev.dataTransfer.setData("text/plain", card.getAttribute("data-move"));
+    });
+    board.addEventListener("dragover", function (ev) {
+      var col = card && columnAt(ev);
+      if (!col) { return; }
+      ev.preventDefault();
+      board.querySelectorAll(".dragover").forEach(function (c) { c.classList.remove("dragover"); });
+      col.classList.add("dragover");
+    });
+    board.addEventListener("drop", function (ev) {
+      var col = card && columnAt(ev);
+      if (!col) { return; }
+      ev.preventDefault();
+      var moving = card;
+      card = null;
+      if (col.contains(moving)) { return; }
+      var body = new URLSearchParams();
+      body.append("csrf_token", board.getAttribute("data-csrf"));
+      body.append("stage_id", col.getAttribute("data-stage"));
+      body.append("return", board.getAttribute("data-return"));
+      if (col.getAttribute("data-kind") === "lost") {
+        var reason = window.prompt(board.getAttribute("data-lost-prompt") || "?", "");
+        if (reason === null || reason.trim() === "") {
+          board.querySelectorAll(".dragover, .dragging").forEach(function (c) { c.classList.remove("dragover", "dragging"); });
+          return;
+        }
+        body.append("lost_reason", reason.trim());
+      }
+      var list = col.querySelector(".oppcards");
+      if (list) { list.insertBefore(moving, list.firstChild); }
+      fetch(moving.getAttribute("data-move"), { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+        .then(function () { location.reload(); }, function () { location.reload(); });
+    });
+    board.addEventListener("dragend", function () {
+      card = null;
+      board.querySelectorAll(".dragover, .dragging").forEach(function (c) { c.classList.remove("dragover", "dragging"); });
     });
   }
 })();

@@ -30,19 +30,20 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 6
+const Version = 7
 
 // Size is how much a demo set holds.
 type Size struct {
 	Persons, Companies, Assets int
 	Activities                 int
+	Opportunities              int
 }
 
 // Sizes are the demo sets by name: small for a first look, large for
 // measuring the program at the size of a busy firm.
 var Sizes = map[string]Size{
-	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000},
-	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000},
+	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000, Opportunities: 40},
+	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000, Opportunities: 20000},
 }
 
 // Summary counts what Generate wrote.
@@ -50,6 +51,7 @@ type Summary struct {
 	Departments, Teams, Users            int // the organisation made, if any
 	Persons, Companies, Contacts, Assets int
 	Consents, Activities                 int
+	Opportunities                        int
 }
 
 // Customers is the number of customers, persons and companies.
@@ -60,8 +62,8 @@ func (s Summary) String() string {
 	if s.Users > 0 {
 		org = fmt.Sprintf("%d departments, %d teams, %d users, ", s.Departments, s.Teams, s.Users)
 	}
-	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities",
-		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities)
+	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities, %d opportunities",
+		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities, s.Opportunities)
 }
 
 // ErrNotEmpty is returned for a database that already holds customers:
@@ -131,6 +133,12 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 		return sum, err
 	}
 	if err := g.activities(ctx, st, sys, sz.Activities, progress, start, &sum); err != nil {
+		return sum, err
+	}
+	if err := g.opportunities(ctx, st, sys, sz.Opportunities, progress, start, &sum); err != nil {
+		return sum, err
+	}
+	if err := firm(ctx, st, sys); err != nil {
 		return sum, err
 	}
 	return sum, nil
