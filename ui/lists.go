@@ -94,10 +94,10 @@ type viewLink struct {
 }
 
 type listData struct {
-	Spec        *listSpec
-	Columns     []column
-	Rows        []listRow
-	Filters     []filterInput
+	Spec    *listSpec
+	Columns []column
+	Rows    []listRow
+	Filters []filterInput
 	// RowsHTML is Rows as the table's <tr>s and FiltersHTML the filter
 	// fields, rendered in Go: a template action costs a microsecond or
 	// two of reflection, and a page of fifty rows had hundreds.
