@@ -281,6 +281,16 @@ func verifyDoc(docType string) func(ctx context.Context, q querier, id int64, v 
 		if docType == "invoices" && v["paid_total"] == nil {
 			v["paid_total"] = int64(0)
 		}
+		if id == 0 && docType == "invoices" && v.Str("due_date") == "" {
+			// Due after the firm's payment days, unless given.
+			if d, err := time.Parse(time.DateOnly, v.Str("issue_date")); err == nil {
+				days, err := readFirmDays(ctx, q)
+				if err != nil {
+					return err
+				}
+				v["due_date"] = d.AddDate(0, 0, days).Format(time.DateOnly)
+			}
+		}
 		if id == 0 {
 			number, err := nextNumber(ctx, q, docType, v.Str("issue_date"))
 			if err != nil {
