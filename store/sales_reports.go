@@ -90,10 +90,12 @@ func (s *Store) Receivables(ctx context.Context, a *Actor, q ReceivablesQuery) (
 		where += " AND " + scope
 	}
 	out := &Receivables{}
+	// INDEXED BY: the planner otherwise walked invoices_status and read
+	// every open invoice's row (18 ms on 3,000 invoices, 3 ms this way).
 	for _, b := range AgingBuckets {
 		r := ranges[b]
 		bucket := AgingBucket{Name: b}
-		rows, err := s.reads.query(ctx, "SELECT t.currency, count(*), sum(t.grand_total - t.paid_total) FROM invoices t WHERE "+where+
+		rows, err := s.reads.query(ctx, "SELECT t.currency, count(*), sum(t.grand_total - t.paid_total) FROM invoices t INDEXED BY invoices_open WHERE "+where+
 			" AND t.due_date >= ? AND t.due_date < ? GROUP BY t.currency ORDER BY t.currency <> 'TRY', t.currency", append(append([]any{}, args...), r[0], r[1])...)
 		if err != nil {
 			return nil, fmt.Errorf("receivables: %w", err)
@@ -126,7 +128,7 @@ func (s *Store) Receivables(ctx context.Context, a *Actor, q ReceivablesQuery) (
 		limit = 200
 	}
 	rows, err := s.reads.query(ctx, `SELECT t.id, t.number, t.customer_id, c.display_name, t.due_date, t.currency, t.grand_total, t.grand_total - t.paid_total
-		FROM invoices t JOIN customers c ON c.id = t.customer_id WHERE `+where+` AND t.due_date >= ? AND t.due_date < ?
+		FROM invoices t INDEXED BY invoices_open JOIN customers c ON c.id = t.customer_id WHERE `+where+` AND t.due_date >= ? AND t.due_date < ?
 		ORDER BY t.due_date, t.id LIMIT ?`, append(append([]any{}, args...), lo, hi, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("receivables: %w", err)

@@ -79,7 +79,7 @@ func scopeField(m *Module) string {
 	return "owner_id"
 }
 
-func newSecFixture(t *testing.T) *secFixture {
+func newSecFixture(t testing.TB) *secFixture {
 	t.Helper()
 	st := newTestStore(t)
 	fx := &secFixture{
@@ -114,13 +114,13 @@ func newSecFixture(t *testing.T) *secFixture {
 }
 
 // role creates a role through the generic module engine.
-func (fx *secFixture) role(t *testing.T, name string, p Permissions) int64 {
+func (fx *secFixture) role(t testing.TB, name string, p Permissions) int64 {
 	t.Helper()
 	return mustCreate(t, fx.st, fx.admin, Roles, Values{"name": name, "permissions": p}).ID
 }
 
 // user creates a user through the generic module engine.
-func (fx *secFixture) user(t *testing.T, name string, dept int64, teams []int64, roles ...int64) int64 {
+func (fx *secFixture) user(t testing.TB, name string, dept int64, teams []int64, roles ...int64) int64 {
 	t.Helper()
 	fx.seq++
 	v := Values{"name": name, "email": fmt.Sprintf("kullanici%d@firma.com.tr", fx.seq), "roles": roles, "teams": teams}
@@ -132,7 +132,7 @@ func (fx *secFixture) user(t *testing.T, name string, dept int64, teams []int64,
 
 // actor is the user as a request sees them: loaded through a session,
 // with their roles as they are now.
-func (fx *secFixture) actor(t *testing.T, id int64) *Actor {
+func (fx *secFixture) actor(t testing.TB, id int64) *Actor {
 	t.Helper()
 	u, err := fx.session(t, id)
 	if err != nil {
@@ -141,7 +141,7 @@ func (fx *secFixture) actor(t *testing.T, id int64) *Actor {
 	return ActorFor(u)
 }
 
-func (fx *secFixture) session(t *testing.T, id int64) (*User, error) {
+func (fx *secFixture) session(t testing.TB, id int64) (*User, error) {
 	t.Helper()
 	token, err := fx.st.CreateSession(fx.ctx, id, "192.168.1.40", "test")
 	if err != nil {
@@ -152,7 +152,7 @@ func (fx *secFixture) session(t *testing.T, id int64) (*User, error) {
 
 // retire takes a user out of every team and department and deactivates
 // them.
-func (fx *secFixture) retire(t *testing.T, id int64) {
+func (fx *secFixture) retire(t testing.TB, id int64) {
 	t.Helper()
 	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Users, id, Values{"active": false, "teams": []int64(nil), "department_id": nil}); err != nil {
 		t.Fatalf("retire user %d: %v", id, err)
