@@ -153,3 +153,55 @@ func (s *Server) apiDocumentAction(w http.ResponseWriter, r *http.Request) {
 	}
 	s.apiDocumentCreated(w, d)
 }
+
+// oaDocumentProps adds a document's lines and KDV breakdown to its
+// OpenAPI schemas.
+func oaDocumentProps(props, patchProps oaMap) {
+	integer := oaMap{"type": "integer", "format": "int64"}
+	line := oaMap{
+		"type":     "object",
+		"required": []string{"quantity", "unit_price", "kdv_rate"},
+		"properties": oaMap{
+			"product_id":   oaMap{"type": []string{"integer", "null"}, "format": "int64", "description": "The product sold; null for a free-text line."},
+			"description":  oaMap{"type": "string", "maxLength": 1000, "description": "The product's name when empty."},
+			"quantity":     oaMap{"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.001, "description": "Up to three decimals."},
+			"unit":         oaMap{"type": "string", "enum": store.Units, "description": "The product's unit (or adet) when empty."},
+			"unit_price":   oaMap{"type": "integer", "format": "int64", "minimum": 0, "description": "Kuruş."},
+			"discount_pct": oaMap{"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01, "description": "The line's discount in percent."},
+			"kdv_rate":     oaMap{"type": "integer", "minimum": 0, "maximum": 10000, "description": "Basis points (2000 = 20 %), a rate of kdv_rates."},
+			"net":          oaMap{"type": "integer", "format": "int64", "readOnly": true, "description": "After the line discount, kuruş."},
+			"kdv":          oaMap{"type": "integer", "format": "int64", "readOnly": true, "description": "Kuruş."},
+		},
+	}
+	lines := oaMap{"type": "array", "maxItems": store.MaxDocLines, "items": line,
+		"description": "The document's lines, in order; a PATCH without lines keeps them. Problems are named lines.<index>.<field>."}
+	props["lines"] = lines
+	patchProps["lines"] = lines
+	props["kdv_breakdown"] = oaMap{"type": "array", "readOnly": true, "description": "KDV per rate, ascending.", "items": oaMap{
+		"type": "object", "properties": oaMap{"rate": integer, "base": integer, "kdv": integer}}}
+}
+
+// oaSalesPaths describes the conversions and the reissue.
+func oaSalesPaths(paths oaMap) {
+	for _, p := range []struct{ module, action, to, summary string }{
+		{"quotes", "convert", "orders", "Make an order of an accepted quote, with every line"},
+		{"orders", "convert", "invoices", "Make an invoice of an order, with every line"},
+		{"invoices", "reissue", "invoices", "Make a new draft invoice of a cancelled one"},
+	} {
+		paths[apiBase+"/"+p.module+"/{id}/"+p.action] = oaMap{
+			"parameters": []any{oaMap{"name": "id", "in": "path", "required": true, "schema": oaMap{"type": "integer", "format": "int64"}}},
+			"post": oaMap{
+				"operationId": p.action + "_" + p.module,
+				"summary":     p.summary,
+				"tags":        []string{p.module},
+				"responses": oaMap{
+					"201": oaMap{"description": "The new document", "content": oaMap{"application/json": oaMap{"schema": oaSchemaRef(p.to)}}},
+					"401": oaResponseRef("Unauthorized"),
+					"403": oaResponseRef("Forbidden"),
+					"404": oaResponseRef("NotFound"),
+					"422": oaResponseRef("Invalid"),
+				},
+			},
+		}
+	}
+}
