@@ -263,8 +263,18 @@ func (s *Store) insertChecked(ctx context.Context, tx querier, a *Actor, m *Modu
 	if err := checkRefs(ctx, tx, a, m, vals, nil, errs); err != nil {
 		return nil, err
 	}
+	pf, _ := m.scopeParent()
+	_, hadParent := vals.Int(parentName(pf))
 	if m.Verify != nil && len(errs.Fields) == 0 {
 		if err := m.Verify(ctx, tx, 0, vals, errs); err != nil {
+			return nil, err
+		}
+	}
+	// A parent reference the module's Verify fills (a payment's customer,
+	// from its invoice) is held to the actor's create scope like one
+	// given.
+	if parent, ok := vals.Int(parentName(pf)); ok && !hadParent && len(errs.Fields) == 0 {
+		if err := checkParentScope(ctx, tx, a, m, pf, parent, true, errs); err != nil {
 			return nil, err
 		}
 	}
@@ -359,6 +369,14 @@ func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Va
 		}
 	}
 	return nil
+}
+
+// parentName is the name of a scope parent field, "" for none.
+func parentName(f *Field) string {
+	if f == nil {
+		return ""
+	}
+	return f.Name
 }
 
 // checkParentScope refuses to hang a record of a module scoped by its

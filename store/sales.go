@@ -115,6 +115,8 @@ func docHeader(statuses []string, dates, links, tail []Field) []Field {
 		// The document's number from its series, given when it is
 		// created, inside the same transaction.
 		{Name: "number", Kind: Text, Computed: true, Search: true, List: true, Sort: true, Max: 40},
+		// What the document is about, as the customer reads it.
+		{Name: "subject", Kind: Text, Search: true, List: true, Max: 200},
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, Parent: true, List: true, Filter: true},
 		// The customer's contact person (yetkili), a person customer.
 		{Name: "contact_id", Kind: Ref, Ref: "customers"},
@@ -203,14 +205,14 @@ var Invoices = register(&Module{
 // the invoice's, kept beside it for the scope.
 var Payments = register(&Module{
 	Key: "payments", Table: "payments", Label: "module.payments",
-	TitleField: "date", DefaultSort: "date",
+	SearchID: 10, NoGlobalSearch: true, TitleField: "date", DefaultSort: "date",
 	Fields: []Field{
 		{Name: "invoice_id", Kind: Ref, Ref: "invoices", Required: true, List: true, Filter: true},
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Computed: true, Parent: true, List: true, Filter: true},
 		{Name: "date", Kind: Date, Required: true, List: true, Sort: true, Filter: true},
 		{Name: "amount", Kind: Money, Required: true, List: true},
 		{Name: "method", Kind: Choice, Choices: PaymentMethods, Default: "havale_eft", Required: true, List: true, Filter: true},
-		{Name: "note", Kind: Text, Max: 500},
+		{Name: "note", Kind: Text, Search: true, Max: 500},
 	},
 	Prepare:     preparePayment,
 	Verify:      verifyPayment,
@@ -234,21 +236,13 @@ func prepareProduct(v Values, errs *ValidationError) {
 	}
 }
 
-// verifyProduct keeps product codes unique among live products, and a
-// new or changed product's KDV rate an active one.
+// verifyProduct keeps a new or changed product's KDV rate an active
+// one.
 func verifyProduct(ctx context.Context, q querier, id int64, v Values, errs *ValidationError) error {
-	if code := v.Str("code"); code != "" {
-		var n int
-		if err := q.QueryRowContext(ctx, "SELECT count(*) FROM products WHERE code = ? AND id <> ? AND deleted_at IS NULL", code, id).Scan(&n); err != nil {
-			return fmt.Errorf("check product code: %w", err)
-		}
-		if n > 0 {
-			errs.Add("code", "error.product_code_taken")
-		}
-	}
 	rate, _ := v.Int("kdv_rate_id")
 	var active bool
 	var before int64
+	// (Codes are the firm's own labels; two products may share one.)
 	if id != 0 {
 		if err := q.QueryRowContext(ctx, "SELECT coalesce(kdv_rate_id, 0) FROM products WHERE id = ?", id).Scan(&before); err != nil {
 			return fmt.Errorf("product %d: %w", id, err)

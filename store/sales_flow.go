@@ -357,7 +357,7 @@ func (s *Store) readSource(ctx context.Context, tx *sql.Tx, a *Actor, m *Module,
 // source, dated today.
 func copyHeader(src Values) Values {
 	v := Values{"issue_date": istanbulDay(now())}
-	for _, k := range []string{"customer_id", "contact_id", "owner_id", "payment_terms", "currency", "notes", "discount_amount"} {
+	for _, k := range []string{"subject", "customer_id", "contact_id", "owner_id", "payment_terms", "currency", "notes", "discount_amount"} {
 		v[k] = src[k]
 	}
 	return v

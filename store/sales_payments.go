@@ -169,6 +169,9 @@ func (s *Store) syncInvoicePaid(ctx context.Context, tx *sql.Tx, a *Actor, invoi
 	if want == status && sum == paid {
 		return nil
 	}
-	_, _, err = s.update(ctx, tx, a, s.mod(Invoices), invoiceID, Values{"status": want, "paid_total": sum, valFlow: true})
+	// The payment moves its invoice whether or not its author may edit
+	// invoices: the move is the payment's, recorded under their name.
+	by := &Actor{UserID: a.UserID, Name: a.Name, System: true}
+	_, _, err = s.update(ctx, tx, by, s.mod(Invoices), invoiceID, Values{"status": want, "paid_total": sum, valFlow: true})
 	return err
 }

@@ -88,6 +88,7 @@ CREATE TABLE number_counters (
 CREATE TABLE quotes (
     id              INTEGER PRIMARY KEY,
     number          TEXT    NOT NULL DEFAULT '',
+    subject         TEXT    NOT NULL DEFAULT '',
     customer_id     INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     contact_id      INTEGER REFERENCES customers (id) ON DELETE SET NULL,
     opportunity_id  INTEGER REFERENCES opportunities (id) ON DELETE SET NULL,
@@ -126,6 +127,7 @@ CREATE INDEX quotes_deleted  ON quotes (deleted_at) WHERE deleted_at IS NOT NULL
 CREATE TABLE orders (
     id              INTEGER PRIMARY KEY,
     number          TEXT    NOT NULL DEFAULT '',
+    subject         TEXT    NOT NULL DEFAULT '',
     customer_id     INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     contact_id      INTEGER REFERENCES customers (id) ON DELETE SET NULL,
     quote_id        INTEGER REFERENCES quotes (id) ON DELETE SET NULL,
@@ -165,6 +167,7 @@ CREATE INDEX orders_deleted  ON orders (deleted_at) WHERE deleted_at IS NOT NULL
 CREATE TABLE invoices (
     id              INTEGER PRIMARY KEY,
     number          TEXT    NOT NULL DEFAULT '',
+    subject         TEXT    NOT NULL DEFAULT '',
     customer_id     INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     contact_id      INTEGER REFERENCES customers (id) ON DELETE SET NULL,
     order_id        INTEGER REFERENCES orders (id) ON DELETE SET NULL,
