@@ -299,8 +299,8 @@ func serveCmd(args []string) error {
 	return nil
 }
 
-// startReminders tells users of their due activities (SendDueReminders)
-// every interval while the server runs, until ctx ends; the channel closes
+// startReminders tells users of their due activities (SendDueReminders),
+// and expires quotes past their validity (ExpireQuotes), every interval while the server runs, until ctx ends; the channel closes
 // when the loop has stopped, so shutdown closes the database after it.
 func startReminders(ctx context.Context, st *store.Store, logger *slog.Logger, every time.Duration) <-chan struct{} {
 	done := make(chan struct{})
@@ -313,6 +313,12 @@ func startReminders(ctx context.Context, st *store.Store, logger *slog.Logger, e
 				logger.Warn("send reminders", "err", err)
 			} else if n > 0 {
 				logger.Info("reminders sent", "activities", n)
+			}
+			// Quotes past their validity expire on the same round.
+			if n, err := st.ExpireQuotes(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				logger.Warn("expire quotes", "err", err)
+			} else if n > 0 {
+				logger.Info("quotes expired", "quotes", n)
 			}
 			select {
 			case <-ctx.Done():

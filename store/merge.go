@@ -111,7 +111,7 @@ func (s *Store) Merge(ctx context.Context, a *Actor, m *Module, survivorID, othe
 		if del != "" {
 			cond += " AND " + del
 		}
-		if err := setDeletedOne(ctx, tx, a, m, ActDelete, cond, timeText(now()), otherID, delArgs); err != nil {
+		if err := s.setDeletedOne(ctx, tx, a, m, ActDelete, cond, timeText(now()), otherID, delArgs); err != nil {
 			return err
 		}
 		var common []Change

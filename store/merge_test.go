@@ -88,6 +88,20 @@ func TestMergeMovesEveryReference(t *testing.T) {
 					kvkkTexts(t, fx.st, fx.admin)
 					mustRecordKVKK(t, fx.st, fx.admin, other.ID, KVKKEventNotice, "")
 					mustRecordKVKK(t, fx.st, fx.admin, other.ID, KVKKEventConsentGiven, "")
+				case ref.Table == "payments":
+					// A payment's customer is its invoice's: pay an issued
+					// invoice of the other.
+					inv, err := fx.st.CreateDocument(fx.ctx, fx.admin, Invoices, Values{"customer_id": other.ID, "issue_date": "2026-01-15"},
+						[]DocLine{{Description: "Hizmet", Quantity: 1000, UnitPrice: 100000, KDVRateBP: 2000}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := fx.st.IssueInvoice(fx.ctx, fx.admin, inv.ID); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := fx.st.AddPayment(fx.ctx, fx.admin, inv.ID, "2026-01-20", 1000, "nakit", ""); err != nil {
+						t.Fatal(err)
+					}
 				case tables[ref.Table] != nil:
 					child := tables[ref.Table]
 					v := fx.genValues(t, child, "bagli", ref.Column, "", fx.admin.UserID, map[string]int64{"customers": other.ID})

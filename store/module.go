@@ -180,6 +180,18 @@ type Module struct {
 	// own row (a consent task on a contact, closing one on a decision).
 	AfterSave func(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, old, v Values) error
 
+	// Deletable, when set, is asked inside the write's transaction before
+	// a record goes to the recycle bin or is purged (directly or with its
+	// parent): a problem it adds to errs refuses that (an issued invoice
+	// is only ever cancelled).
+	Deletable func(ctx context.Context, q querier, id int64, errs *ValidationError) error
+
+	// AfterDelete runs inside the write's transaction once a record went
+	// into the recycle bin (action "delete") or came back out ("restore"),
+	// for what depends on it being live (an invoice's paid total on its
+	// payments).
+	AfterDelete func(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, action string) error
+
 	// AppendOnly modules keep every record as written: a ledger is never
 	// edited or deleted, a later record supersedes an earlier one.
 	AppendOnly bool

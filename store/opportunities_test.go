@@ -19,7 +19,7 @@ type oppFixture struct {
 	stages      map[string]int64
 }
 
-func newOppFixture(t *testing.T) *oppFixture {
+func newOppFixture(t testing.TB) *oppFixture {
 	t.Helper()
 	fx := &oppFixture{secFixture: newSecFixture(t), stages: map[string]int64{}}
 	fx.users["me"] = fx.user(t, "me", fx.depts["sales"], []int64{fx.teams["north"]}, 2)

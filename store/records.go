@@ -263,8 +263,18 @@ func (s *Store) insertChecked(ctx context.Context, tx querier, a *Actor, m *Modu
 	if err := checkRefs(ctx, tx, a, m, vals, nil, errs); err != nil {
 		return nil, err
 	}
+	pf, _ := m.scopeParent()
+	_, hadParent := vals.Int(parentName(pf))
 	if m.Verify != nil && len(errs.Fields) == 0 {
 		if err := m.Verify(ctx, tx, 0, vals, errs); err != nil {
+			return nil, err
+		}
+	}
+	// A parent reference the module's Verify fills (a payment's customer,
+	// from its invoice) is held to the actor's create scope like one
+	// given.
+	if parent, ok := vals.Int(parentName(pf)); ok && !hadParent && len(errs.Fields) == 0 {
+		if err := checkParentScope(ctx, tx, a, m, pf, parent, true, errs); err != nil {
 			return nil, err
 		}
 	}
@@ -359,6 +369,14 @@ func checkRefs(ctx context.Context, q querier, a *Actor, m *Module, vals, old Va
 		}
 	}
 	return nil
+}
+
+// parentName is the name of a scope parent field, "" for none.
+func parentName(f *Field) string {
+	if f == nil {
+		return ""
+	}
+	return f.Name
 }
 
 // checkParentScope refuses to hang a record of a module scoped by its
@@ -890,7 +908,7 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 	}
 	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
-			if err := setDeletedOne(ctx, tx, a, m, action, cond, value, id, args); err != nil {
+			if err := s.setDeletedOne(ctx, tx, a, m, action, cond, value, id, args); err != nil {
 				return err
 			}
 		}
@@ -903,7 +921,12 @@ func (s *Store) setDeleted(ctx context.Context, a *Actor, m *Module, action, con
 
 // setDeletedOne moves one record into or out of the recycle bin inside
 // tx, where cond (with its scope arguments args) holds, and records it.
-func setDeletedOne(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, action, cond string, value any, id int64, args []any) error {
+func (s *Store) setDeletedOne(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, action, cond string, value any, id int64, args []any) error {
+	if m.Deletable != nil && action == ActDelete {
+		if err := checkDeletable(ctx, tx, m, id); err != nil {
+			return err
+		}
+	}
 	res, err := tx.ExecContext(ctx, "UPDATE "+m.Table+" AS t SET deleted_at = ? WHERE t.id = ? AND t."+cond, append([]any{value, id}, args...)...)
 	if err != nil {
 		return fmt.Errorf("%s %s %d: %w", action, m.Key, id, err)
@@ -916,7 +939,26 @@ func setDeletedOne(ctx context.Context, tx *sql.Tx, a *Actor, m *Module, action,
 		}
 		return ErrNotFound
 	}
-	return audit(ctx, tx, a, action, m, id, nil)
+	if err := audit(ctx, tx, a, action, m, id, nil); err != nil {
+		return err
+	}
+	if m.AfterDelete != nil {
+		return m.AfterDelete(ctx, s, tx, a, id, action)
+	}
+	return nil
+}
+
+// checkDeletable asks the module's Deletable hook about record id: its
+// problems come back as a *ValidationError.
+func checkDeletable(ctx context.Context, q querier, m *Module, id int64) error {
+	if m.Deletable == nil {
+		return nil
+	}
+	errs := &ValidationError{}
+	if err := m.Deletable(ctx, q, id, errs); err != nil {
+		return err
+	}
+	return errs.Err()
 }
 
 // Purge removes records from the recycle bin for good, with everything
@@ -932,6 +974,9 @@ func (s *Store) Purge(ctx context.Context, a *Actor, m *Module, ids ...int64) er
 	}
 	defer tx.Rollback()
 	for _, id := range ids {
+		if err := checkDeletable(ctx, tx, m, id); err != nil {
+			return err
+		}
 		if err := purgeChildren(ctx, tx, a, s.Modules(), m, id); err != nil {
 			return err
 		}
@@ -982,6 +1027,9 @@ func purgeChildren(ctx context.Context, tx *sql.Tx, a *Actor, mods []*Module, pa
 				return err
 			}
 			for _, cid := range ids {
+				if err := checkDeletable(ctx, tx, child, cid); err != nil {
+					return err
+				}
 				if err := unindexRecord(ctx, tx, child, cid); err != nil {
 					return err
 				}

@@ -79,7 +79,7 @@ func scopeField(m *Module) string {
 	return "owner_id"
 }
 
-func newSecFixture(t *testing.T) *secFixture {
+func newSecFixture(t testing.TB) *secFixture {
 	t.Helper()
 	st := newTestStore(t)
 	fx := &secFixture{
@@ -114,13 +114,13 @@ func newSecFixture(t *testing.T) *secFixture {
 }
 
 // role creates a role through the generic module engine.
-func (fx *secFixture) role(t *testing.T, name string, p Permissions) int64 {
+func (fx *secFixture) role(t testing.TB, name string, p Permissions) int64 {
 	t.Helper()
 	return mustCreate(t, fx.st, fx.admin, Roles, Values{"name": name, "permissions": p}).ID
 }
 
 // user creates a user through the generic module engine.
-func (fx *secFixture) user(t *testing.T, name string, dept int64, teams []int64, roles ...int64) int64 {
+func (fx *secFixture) user(t testing.TB, name string, dept int64, teams []int64, roles ...int64) int64 {
 	t.Helper()
 	fx.seq++
 	v := Values{"name": name, "email": fmt.Sprintf("kullanici%d@firma.com.tr", fx.seq), "roles": roles, "teams": teams}
@@ -132,7 +132,7 @@ func (fx *secFixture) user(t *testing.T, name string, dept int64, teams []int64,
 
 // actor is the user as a request sees them: loaded through a session,
 // with their roles as they are now.
-func (fx *secFixture) actor(t *testing.T, id int64) *Actor {
+func (fx *secFixture) actor(t testing.TB, id int64) *Actor {
 	t.Helper()
 	u, err := fx.session(t, id)
 	if err != nil {
@@ -141,7 +141,7 @@ func (fx *secFixture) actor(t *testing.T, id int64) *Actor {
 	return ActorFor(u)
 }
 
-func (fx *secFixture) session(t *testing.T, id int64) (*User, error) {
+func (fx *secFixture) session(t testing.TB, id int64) (*User, error) {
 	t.Helper()
 	token, err := fx.st.CreateSession(fx.ctx, id, "192.168.1.40", "test")
 	if err != nil {
@@ -152,7 +152,7 @@ func (fx *secFixture) session(t *testing.T, id int64) (*User, error) {
 
 // retire takes a user out of every team and department and deactivates
 // them.
-func (fx *secFixture) retire(t *testing.T, id int64) {
+func (fx *secFixture) retire(t testing.TB, id int64) {
 	t.Helper()
 	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Users, id, Values{"active": false, "teams": []int64(nil), "department_id": nil}); err != nil {
 		t.Fatalf("retire user %d: %v", id, err)
@@ -165,6 +165,23 @@ func (fx *secFixture) retire(t *testing.T, id int64) {
 // fields (number phone) and the owner. Text gets word and label, so that a
 // search for word finds the record by its title. A Ref to another module
 // points to a record of it made the same way (once per parents map).
+// genTitle is the field that names a generated record: the title, or
+// for a module whose title is computed or not text (a document's
+// number, a payment's date) its first searchable text field, else its
+// first text field.
+func genTitle(m *Module) string {
+	if f, ok := m.Field(m.TitleField); ok && (f.Computed || f.Kind != Text) {
+		for _, search := range []bool{true, false} {
+			for i := range m.Fields {
+				if g := &m.Fields[i]; g.Search == search && !g.Computed && g.Kind == Text {
+					return g.Name
+				}
+			}
+		}
+	}
+	return m.TitleField
+}
+
 func (fx *secFixture) genValues(t *testing.T, m *Module, word, label, phone string, owner int64, parents map[string]int64) Values {
 	t.Helper()
 	if phone == "" {
@@ -189,7 +206,7 @@ func (fx *secFixture) genValues(t *testing.T, m *Module, word, label, phone stri
 				v[f.Name] = owner
 			}
 			continue
-		case f.Required, f.Name == m.TitleField, f.Kind == Phone, f.Kind == PhoneList:
+		case f.Required, f.Name == genTitle(m), f.Kind == Phone, f.Kind == PhoneList:
 		default:
 			continue
 		}
@@ -245,7 +262,10 @@ func (fx *secFixture) genValues(t *testing.T, m *Module, word, label, phone stri
 				// A record scoped by its parent hangs on a parent of the
 				// record's own owner; others share one of the administrator's.
 				key, parentOwner := f.Ref, fx.admin.UserID
-				if f.Parent && parentScoped(m) && target.owned() && owner != 0 {
+				// A payment's scope is its invoice's customer's (taken from
+				// the invoice): its invoice is the owner's too.
+				viaInvoice := m.Key == Payments.Key && f.Name == "invoice_id"
+				if (f.Parent && parentScoped(m) && target.owned() || viaInvoice) && owner != 0 {
 					key, parentOwner = fmt.Sprintf("%s/%d", f.Ref, owner), owner
 				}
 				if id = parents[key]; id == 0 {
@@ -269,8 +289,17 @@ func (fx *secFixture) genValues(t *testing.T, m *Module, word, label, phone stri
 func (fx *secFixture) genRecord(t *testing.T, m *Module, word, label, phone string, owner int64, parents map[string]int64) *Record {
 	t.Helper()
 	r := mustCreate(t, fx.st, fx.admin, m, fx.genValues(t, m, word, label, phone, owner, parents))
-	if !strings.Contains(tr.Fold(r.Title()), tr.Fold(word)) {
+	if !strings.Contains(tr.Fold(r.Values.Str(genTitle(m))), tr.Fold(word)) {
 		t.Fatalf("%s: the title %q of a generated record does not hold %q; teach genValues", m.Key, r.Title(), word)
+	}
+	if m.Key == Invoices.Key { // a payment needs an issued invoice with something open
+		line := []DocLine{{Description: "Hizmet", Quantity: 1000, UnitPrice: 100000, KDVRateBP: 2000}}
+		if _, err := fx.st.UpdateDocument(fx.ctx, fx.admin, Invoices, r.ID, nil, line, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.st.IssueInvoice(fx.ctx, fx.admin, r.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return r
 }
@@ -407,7 +436,7 @@ func (fx *secFixture) runCase(t *testing.T, m *Module, act string, sc Scope, wor
 	for i, label := range fixtureLabels {
 		c.batch[label] = &Record{Module: m, ID: ids[i], Values: rows[i]}
 	}
-	if title, _ := c.stored(t, ids[0], m.TitleField); !strings.Contains(tr.Fold(title), word) {
+	if title, _ := c.stored(t, ids[0], genTitle(m)); !strings.Contains(tr.Fold(title), word) {
 		t.Fatalf("%s: the title %q of a generated record does not hold %q; teach genValues", m.Key, title, word)
 	}
 	switch act {
@@ -1025,7 +1054,8 @@ func TestAdminOnlyModulesAreForbidden(t *testing.T) {
 	ctx, st := fx.ctx, fx.st
 	me := fx.user(t, "Her Şeyi Gören", fx.depts["gm"], []int64{fx.teams["north"]}, fx.role(t, "Her şey", allGrants(ScopeAll)))
 	a := fx.actor(t, me)
-	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1}
+	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1,
+		KDVRates: 1, NumberSeries: 1}
 	var adminOnly int
 	for _, m := range Modules() {
 		if !m.AdminOnly {

@@ -72,6 +72,7 @@ func (s *Server) apiHandler() http.Handler {
 	s.apiIYSRoutes(r)
 	r.HandleFunc(apiBase+"/{module}", s.apiCollection)
 	r.HandleFunc(apiBase+"/{module}/{id}", s.apiItem)
+	r.HandleFunc(apiBase+"/{module}/{id}/{action}", s.apiDocumentAction)
 
 	cop := http.NewCrossOriginProtection()
 	var h http.Handler = r
@@ -208,6 +209,15 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		if store.IsSalesDocument(m) { // with its lines and totals
+			d, err := s.store.LoadDocument(r.Context(), st.actor, m, id)
+			if err != nil {
+				s.apiStoreError(w, r, err)
+				return
+			}
+			s.apiJSON(w, http.StatusOK, apiDocument(d))
+			return
+		}
 		rec, err := s.store.Get(r.Context(), st.actor, m, id)
 		if err != nil {
 			s.apiStoreError(w, r, err)
@@ -218,6 +228,12 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 		obj, ok := s.apiReadObject(w, r, "application/merge-patch+json")
 		if !ok {
 			return
+		}
+		var lines json.RawMessage
+		if store.IsSalesDocument(m) {
+			lines = obj["lines"]
+			delete(obj, "lines")
+			delete(obj, "kdv_breakdown")
 		}
 		vals, verr := m.ParseJSON(obj)
 		// A body that carries the record's updated_at, as read, is saved
@@ -233,6 +249,14 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 		}
 		if verr.Err() != nil {
 			s.apiValidation(w, r, verr)
+			return
+		}
+		if store.IsSalesDocument(m) {
+			if lines != nil {
+				obj["lines"] = lines
+			}
+			delete(obj, "updated_at")
+			s.apiUpdateDocument(w, r, m, id, obj, seen)
 			return
 		}
 		rec, _, err := s.store.UpdateIfUnchanged(r.Context(), st.actor, m, id, vals, seen)
@@ -333,6 +357,10 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request, m *store.Module
 func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request, m *store.Module) {
 	obj, ok := s.apiReadObject(w, r)
 	if !ok {
+		return
+	}
+	if store.IsSalesDocument(m) { // with its lines, in one write
+		s.apiCreateDocument(w, r, m, obj)
 		return
 	}
 	vals, verr := m.ParseJSON(obj)

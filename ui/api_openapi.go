@@ -223,6 +223,9 @@ func oaModuleSchemas(l *i18n.Locale, m *store.Module) (record, patch oaMap) {
 		}
 		groups[f.Group] = append(groups[f.Group], f.Name)
 	}
+	if store.IsSalesDocument(m) {
+		oaDocumentProps(props, patchProps)
+	}
 	props["created_at"] = oaMap{"type": "string", "format": "date-time", "readOnly": true}
 	props["updated_at"] = oaMap{"type": "string", "format": "date-time", "readOnly": true}
 	record = oaMap{
@@ -466,6 +469,7 @@ func oaDocument(l *i18n.Locale, version string, mods []*store.Module) oaMap {
 	}
 
 	oaIYSPaths(paths)
+	oaSalesPaths(paths)
 	return oaMap{
 		"openapi": "3.1.0",
 		"info": oaMap{

@@ -268,9 +268,13 @@ func apiKeys(rec map[string]any) string {
 }
 
 // apiWantKeys are the keys a record of m has in the API: id, the times
-// and every declared field except the internal ones.
+// and every declared field except the internal ones; a sales document's
+// lines and KDV breakdown besides.
 func apiWantKeys(m *store.Module) string {
 	keys := []string{"id", "created_at", "updated_at"}
+	if store.IsSalesDocument(m) {
+		keys = append(keys, "lines", "kdv_breakdown")
+	}
 	for _, f := range m.Fields {
 		if !f.Internal {
 			keys = append(keys, f.Name)
