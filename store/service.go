@@ -218,7 +218,7 @@ func verifyServiceRequest(ctx context.Context, q querier, id int64, v Values, er
 	}
 	switch status {
 	case ServiceResolved:
-		if prev != ServiceResolved || v.Str("resolved_at") == "" {
+		if (prev != "" && prev != ServiceResolved) || v.Str("resolved_at") == "" {
 			v["resolved_at"] = stamp
 		}
 		v["closed_at"] = ""
@@ -226,7 +226,7 @@ func verifyServiceRequest(ctx context.Context, q querier, id int64, v Values, er
 		if v.Str("resolved_at") == "" {
 			v["resolved_at"] = stamp
 		}
-		if prev != ServiceClosed || v.Str("closed_at") == "" {
+		if (prev != "" && prev != ServiceClosed) || v.Str("closed_at") == "" {
 			v["closed_at"] = stamp
 		}
 	default:
