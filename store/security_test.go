@@ -1025,7 +1025,8 @@ func TestAdminOnlyModulesAreForbidden(t *testing.T) {
 	ctx, st := fx.ctx, fx.st
 	me := fx.user(t, "Her Şeyi Gören", fx.depts["gm"], []int64{fx.teams["north"]}, fx.role(t, "Her şey", allGrants(ScopeAll)))
 	a := fx.actor(t, me)
-	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1}
+	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1,
+		ServiceCategories: 1, ServiceSLA: 1, ServiceHours: 1, ServiceHolidays: 1}
 	var adminOnly int
 	for _, m := range Modules() {
 		if !m.AdminOnly {

@@ -16,8 +16,14 @@ import (
 func BenchmarkServiceQueues(b *testing.B) {
 	st := benchStore(b)
 	ctx := context.Background()
-	desk := scopeActor(b, st, "gulay.kilic@firma.com.tr", "")
-	admin := scopeActor(b, st, "ayse@firma.com.tr", "")
+	actor := func(email string) *store.Actor {
+		u, err := st.UserByEmail(ctx, store.SystemActor(), email)
+		if err != nil {
+			b.Fatalf("demo user %s: %v", email, err)
+		}
+		return store.ActorFor(u)
+	}
+	desk, admin := actor("gulay.kilic@firma.com.tr"), actor("ayse@firma.com.tr")
 	for _, c := range []struct {
 		name  string
 		a     *store.Actor
