@@ -48,10 +48,15 @@ func (s *Store) ServiceQueue(ctx context.Context, a *Actor, queue string, limit 
 		return nil, err
 	}
 	var where string
+	// from names the queue's partial index where the planner would pick
+	// another: "my requests" read by creation (the assignee's index)
+	// walked a technician's thousands of closed requests (13 ms).
+	from := "service_requests t"
 	switch queue {
 	case QueueMine:
 		where = "t.assignee_id = ? AND t.status IN " + openStatuses
 		args = append([]any{a.UserID}, args...)
+		from = "service_requests t INDEXED BY service_requests_mine"
 	case QueueTeam:
 		where = `t.team_id IN (SELECT ut.ref_id FROM users_teams ut WHERE ut.record_id = ?) AND t.status IN ` + openStatuses
 		args = append([]any{a.UserID}, args...)
@@ -71,7 +76,7 @@ func (s *Store) ServiceQueue(ctx context.Context, a *Actor, queue string, limit 
 		limit = 50
 	}
 	out := &ServiceQueue{ByStatus: map[string]int{}, ByPriority: map[string]int{}}
-	rows, err := s.reads.query(ctx, "SELECT t.status, t.priority, count(*) FROM service_requests t WHERE "+where+
+	rows, err := s.reads.query(ctx, "SELECT t.status, t.priority, count(*) FROM "+from+" WHERE "+where+
 		" GROUP BY t.status, t.priority", args...)
 	if err != nil {
 		return nil, fmt.Errorf("service queue %s: %w", queue, err)
@@ -95,7 +100,7 @@ func (s *Store) ServiceQueue(ctx context.Context, a *Actor, queue string, limit 
 	}
 	cols := m.listColumns([]string{"subject", "type", "customer_id", "priority", "status", "assignee_id", "team_id",
 		"response_due_at", "resolve_due_at", "responded_at", "waiting_since"}, "resolve_due_at")
-	rows, err = s.reads.query(ctx, "SELECT "+selectColumns(cols)+" FROM service_requests t WHERE "+where+
+	rows, err = s.reads.query(ctx, "SELECT "+selectColumns(cols)+" FROM "+from+" WHERE "+where+
 		" ORDER BY t.resolve_due_at, t.id LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("service queue %s: %w", queue, err)
