@@ -224,7 +224,15 @@ func activitySaved(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64
 	if old != nil || !slices.Contains(contactTypes, v.Str("type")) || v.Str("status") == "cancelled" {
 		return nil
 	}
-	cust, err := customerAddresses(ctx, tx, v["customer_id"])
+	return leaveConsentTask(ctx, s, tx, v["customer_id"], v["owner_id"])
+}
+
+// leaveConsentTask gives owner (a user id, or nil) the task of asking a
+// customer who has no ETK decision on a channel for it, unless the
+// customer already has an open consent task: every contact with the
+// customer (an activity, a service request) goes through here.
+func leaveConsentTask(ctx context.Context, s *Store, tx *sql.Tx, customerID, owner any) error {
+	cust, err := customerAddresses(ctx, tx, customerID)
 	if err != nil || cust == nil {
 		return err
 	}
@@ -244,7 +252,7 @@ func activitySaved(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64
 	task := m.NewValues()
 	task["type"], task["status"], task["priority"] = ActivityTask, "planned", "high"
 	task["customer_id"] = cust.id
-	task["owner_id"] = v["owner_id"]
+	task["owner_id"] = owner
 	task["subject"] = "ETK izni isteyin: " + channelNames(undecided)
 	task["description"] = "Bu müşterinin şu kanallarda ticari ileti izni (ETK) kaydı yok: " + channelNames(undecided) +
 		". Bir sonraki görüşmede sorun ve kararı müşteri sayfasındaki ETK izinleri bölümüne kaydedin."

@@ -1055,7 +1055,7 @@ func TestAdminOnlyModulesAreForbidden(t *testing.T) {
 	me := fx.user(t, "Her Şeyi Gören", fx.depts["gm"], []int64{fx.teams["north"]}, fx.role(t, "Her şey", allGrants(ScopeAll)))
 	a := fx.actor(t, me)
 	existing := map[*Module]int64{Users: fx.users["mate"], Teams: fx.teams["north"], Departments: fx.depts["sales"], Roles: 2, OpportunityStages: 1,
-		KDVRates: 1, NumberSeries: 1}
+		KDVRates: 1, NumberSeries: 1, ServiceCategories: 1, ServiceSLA: 1, ServiceHours: 1, ServiceHolidays: 1}
 	var adminOnly int
 	for _, m := range Modules() {
 		if !m.AdminOnly {

@@ -57,6 +57,7 @@ type customer360 struct {
 	Timeline       *timelineView // nil without the right to read activities
 	Consent        *consentView
 	Opportunities  *oppSection      // nil without the right to read opportunities
+	Service        *serviceSection  // nil without the right to read service requests
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
@@ -212,6 +213,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	d.ContactsHTML = contactsHTML(r, d.Contacts, recordURL(m, rec.ID), d.Can.Edit)
 	if d.Opportunities, err = s.customerOpportunities(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Service, err = s.customerService(r, rec); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -27,6 +27,12 @@ type listSpec struct {
 	// NewestFirst lists in descending order unless the person chose an
 	// order (activities: the latest contact on top).
 	NewestFirst bool
+	// Decorate, when set, may change a cell of a list row before it is
+	// rendered (a due time turns amber as it nears and red once passed);
+	// Reads are the fields it needs, read with the rows even when they
+	// are not shown.
+	Decorate func(l *i18n.Locale, name string, rec *store.Record, c cell) cell
+	Reads    []string
 }
 
 type link struct {
@@ -171,7 +177,7 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		lq.Fields = chosen
+		lq.Fields = append(slices.Clip(chosen), spec.Reads...)
 		page, err := s.store.List(r.Context(), st.actor, m, lq)
 		status := http.StatusOK
 		if errors.Is(err, store.ErrBadQuery) {
@@ -288,6 +294,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		for _, name := range chosen {
 			c := columnCell(l, m, name, rec)
 			c.Badges = badges[rec.ID][name]
+			if spec.Decorate != nil {
+				c = spec.Decorate(l, name, rec, c)
+			}
 			row.Cells = append(row.Cells, c)
 		}
 		row.Cells[0].URL = template.URL(row.URL)

@@ -42,6 +42,9 @@ var navigation = []navGroup{
 		{Key: "board.title", Path: "/opportunities/board", Module: "opportunities"},
 	}},
 	{Key: "nav.service", Items: []navItem{
+		{Key: "service.queues", Path: queuesPath, Module: "service_requests"},
+		{Key: "module.service_requests", Path: "/service_requests", Module: "service_requests"},
+		{Key: "module.kb_articles", Path: "/kb_articles", Module: "kb_articles"},
 		{Key: "module.assets", Path: "/assets", Module: "assets"},
 		{Key: "nav.lookup", Path: "/lookup", Module: "customers"},
 	}},
@@ -53,6 +56,7 @@ var navigation = []navGroup{
 		{Key: "nav.fields", Path: "/admin/fields", Admin: true},
 		{Key: "firm.title", Path: "/settings/firm", Admin: true},
 		{Key: "stages.title", Path: "/settings/stages", Admin: true},
+		{Key: "service.settings", Path: serviceSettingsPath, Admin: true},
 		{Key: "nav.kvkk", Path: "/admin/kvkk", Admin: true},
 		{Key: "nav.recycle", Path: "/recycle", Admin: true},
 		{Key: "nav.backup", Path: "/admin/backup", Admin: true},

@@ -25,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	r.HandleFunc("/invite/{token}", s.inviteSubmit).Methods(http.MethodPost)
 
 	s.calendarFeedRoute(r)
+	s.publicRoutes(r)
 
 	in := r.NewRoute().Subrouter()
 	in.Use(s.requireLogin)
@@ -77,6 +78,7 @@ func (s *Server) Handler() http.Handler {
 	s.kvkkRoutes(in, admin)
 	s.opportunityRoutes(in, admin)
 	s.firmRoutes(in, admin)
+	s.serviceRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)
 	admin.HandleFunc("/recycle/{module}/{id:[0-9]+}/{action}", s.recycleAction).Methods(http.MethodPost)
 

@@ -37,7 +37,9 @@ type Server struct {
 	static  *staticFiles
 	cookies *sessions.CookieStore
 	limiter *loginLimiter
-	jobs    *jobs
+	// publicLimiter counts the public request form's submissions.
+	publicLimiter *loginLimiter
+	jobs          *jobs
 
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
@@ -80,15 +82,16 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		SameSite: http.SameSiteLaxMode,
 	}
 	return &Server{
-		store:   st,
-		cfg:     cfg,
-		log:     cfg.Logger,
-		catalog: catalog,
-		views:   views,
-		static:  static,
-		cookies: cookies,
-		limiter: newLoginLimiter(),
-		jobs:    newJobs(),
+		store:         st,
+		cfg:           cfg,
+		log:           cfg.Logger,
+		catalog:       catalog,
+		views:         views,
+		static:        static,
+		cookies:       cookies,
+		limiter:       newLoginLimiter(),
+		publicLimiter: newPublicLimiter(),
+		jobs:          newJobs(),
 	}, nil
 }
 

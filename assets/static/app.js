@@ -171,3 +171,19 @@
     });
   }
 })();
+
+// A knowledge base answer goes into the resolution note in place; without
+// JavaScript the same button posts and the server adds it to the note.
+(function () {
+  document.querySelectorAll("button[data-copy]").forEach(function (b) {
+    b.addEventListener("click", function (ev) {
+      var target = document.getElementById(b.getAttribute("data-copy-target"));
+      if (!target) { return; }
+      ev.preventDefault();
+      var text = b.getAttribute("data-copy");
+      target.value = target.value.trim() === "" ? text : target.value.replace(/\s+$/, "") + "\n\n" + text;
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    });
+  });
+})();

@@ -30,20 +30,21 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 7
+const Version = 9
 
 // Size is how much a demo set holds.
 type Size struct {
 	Persons, Companies, Assets int
 	Activities                 int
 	Opportunities              int
+	ServiceRequests, Articles  int
 }
 
 // Sizes are the demo sets by name: small for a first look, large for
 // measuring the program at the size of a busy firm.
 var Sizes = map[string]Size{
-	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000, Opportunities: 40},
-	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000, Opportunities: 20000},
+	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000, Opportunities: 40, ServiceRequests: 40, Articles: 12},
+	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000, Opportunities: 20000, ServiceRequests: 20000, Articles: 300},
 }
 
 // Summary counts what Generate wrote.
@@ -52,6 +53,7 @@ type Summary struct {
 	Persons, Companies, Contacts, Assets int
 	Consents, Activities                 int
 	Opportunities                        int
+	ServiceRequests, Articles            int
 }
 
 // Customers is the number of customers, persons and companies.
@@ -62,8 +64,8 @@ func (s Summary) String() string {
 	if s.Users > 0 {
 		org = fmt.Sprintf("%d departments, %d teams, %d users, ", s.Departments, s.Teams, s.Users)
 	}
-	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities, %d opportunities",
-		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities, s.Opportunities)
+	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities, %d opportunities, %d service requests, %d knowledge base articles",
+		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities, s.Opportunities, s.ServiceRequests, s.Articles)
 }
 
 // ErrNotEmpty is returned for a database that already holds customers:
@@ -136,6 +138,9 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 		return sum, err
 	}
 	if err := g.opportunities(ctx, st, sys, sz.Opportunities, progress, start, &sum); err != nil {
+		return sum, err
+	}
+	if err := g.service(ctx, st, sys, sz.ServiceRequests, sz.Articles, progress, start, &sum); err != nil {
 		return sum, err
 	}
 	if err := firm(ctx, st, sys); err != nil {
