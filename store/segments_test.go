@@ -1,0 +1,96 @@
+package store
+
+import (
+	"errors"
+	"testing"
+)
+
+// mktFixture is the security fixture with "me" a salesperson (Satış: her
+// own customers) and "mkt" holding the shipped Pazarlama role (every
+// customer, and the marketing modules).
+type mktFixture struct {
+	*secFixture
+	me, mkt *Actor
+}
+
+func newMktFixture(t *testing.T) *mktFixture {
+	t.Helper()
+	fx := &mktFixture{secFixture: newSecFixture(t)}
+	fx.users["me"] = fx.user(t, "me", fx.depts["sales"], nil, 2)
+	fx.me = fx.actor(t, fx.users["me"])
+	fx.users["mkt"] = fx.user(t, "mkt", fx.depts["gm"], nil, 3)
+	fx.mkt = fx.actor(t, fx.users["mkt"])
+	return fx
+}
+
+func wantFieldError(t *testing.T, err error, field, key string) {
+	t.Helper()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a validation error on %s (%s), got %v", field, key, err)
+	}
+	if got := ve.Fields[field].Key; got != key {
+		t.Fatalf("want %s on %s, got %v", key, field, ve.Fields)
+	}
+}
+
+func TestSegmentCountsThroughListFiltersAndScope(t *testing.T) {
+	t.Parallel()
+	fx := newMktFixture(t)
+	mustCreate(t, fx.st, fx.admin, Customers, person("Ali", "Veli", Values{"province": "Isparta", "tags": []string{"vip"}, "owner_id": fx.users["me"]}))
+	mustCreate(t, fx.st, fx.admin, Customers, person("Ayşe", "Kaya", Values{"province": "Isparta", "tags": []string{"vip"}, "owner_id": fx.users["other"]}))
+	mustCreate(t, fx.st, fx.admin, Customers, person("Can", "Öz", Values{"province": "Isparta", "owner_id": fx.users["me"]}))
+	mustCreate(t, fx.st, fx.admin, Customers, company("Ankara Ltd.", Values{"province": "Ankara", "tags": []string{"vip"}}))
+
+	seg := mustCreate(t, fx.st, fx.mkt, Segments, Values{"name": "Isparta VIP", "goal": "keep", "criteria": "?tags=vip&province=ISPARTA&stage="})
+	if got := seg.Values.Str("criteria"); got != "province=ISPARTA&tags=vip" {
+		t.Errorf("criteria kept as %q", got)
+	}
+	n, err := fx.st.CountSegment(fx.ctx, fx.mkt, seg.ID)
+	if err != nil || n.Matched != 2 || n.LeftOut != 0 || n.Behavioural {
+		t.Fatalf("marketing counts %+v, %v; want 2", n, err)
+	}
+	// The salesperson may not read segments at all; the count is the
+	// caller's: given one, it runs under her customer scope.
+	if _, err := fx.st.CountSegment(fx.ctx, fx.me, seg.ID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("salesperson counts a segment: %v", err)
+	}
+	if n, err := fx.st.countSegment(fx.ctx, fx.me, seg.Values); err != nil || n.Matched != 1 {
+		t.Errorf("salesperson's scope: %+v, %v; want 1", n, err)
+	}
+
+	// Bad criteria: named in the field's error, nothing saved.
+	for _, bad := range []string{"favourite_colour=red", "province=Atlantis", "stage=sometimes", "cf_nope=1", "tags=a&tags=b", "%zz"} {
+		_, err := fx.st.Create(fx.ctx, fx.mkt, Segments, Values{"name": "x", "criteria": bad})
+		wantFieldError(t, err, "criteria", "error.segment_criteria")
+	}
+}
+
+func TestSegmentBehaviourNeedsKVKKConsent(t *testing.T) {
+	t.Parallel()
+	fx := newMktFixture(t)
+	consenting := mustCreate(t, fx.st, fx.admin, Customers, person("Rıza", "Var", nil)).ID
+	silent := mustCreate(t, fx.st, fx.admin, Customers, person("Rıza", "Yok", nil)).ID
+	firm := mustCreate(t, fx.st, fx.admin, Customers, company("Filo A.Ş.", nil)).ID
+	walker := mustCreate(t, fx.st, fx.admin, Customers, person("Araç", "Yok", nil)).ID
+	for _, c := range []int64{consenting, silent, firm} {
+		mustCreate(t, fx.st, fx.admin, Assets, Values{"customer_id": c, "kind": "vehicle", "name": "Araç"})
+	}
+	mustCreate(t, fx.st, fx.admin, Assets, Values{"customer_id": walker, "kind": "device", "name": "Cihaz"})
+	if _, _, err := fx.st.SaveKVKKText(fx.ctx, fx.admin, KVKKConsent, "Analiz için açık rıza metni."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.st.RecordKVKK(fx.ctx, fx.admin, consenting, "consent_given", ""); err != nil {
+		t.Fatal(err)
+	}
+	seg := mustCreate(t, fx.st, fx.mkt, Segments, Values{"name": "Araç sahipleri", "asset_kind": "vehicle"})
+	n, err := fx.st.CountSegment(fx.ctx, fx.mkt, seg.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The company and the consenting person; the silent person is left
+	// out and counted as such.
+	if n.Matched != 2 || n.LeftOut != 1 || !n.Behavioural {
+		t.Errorf("vehicle owners: %+v; want 2 matched, 1 left out", n)
+	}
+}
