@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -272,7 +273,7 @@ func (s *Store) LaunchCampaign(ctx context.Context, a *Actor, id int64) (Launch,
 		if _, _, err := s.update(ctx, tx, a, m, id, Values{"status": CampaignRunning, "launched_at": now().UTC().Format(tr.DateTimeLayout)}); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, ActionLaunch, m, id, []Change{{Field: "members", New: int64(out.Members)}, {Field: "excluded", New: int64(out.Excluded)}})
+		return audit(ctx, tx, a, ActionLaunch, m, id, []Change{{Field: "members", New: strconv.Itoa(out.Members)}, {Field: "excluded", New: strconv.Itoa(out.Excluded)}})
 	})
 	return out, err
 }
