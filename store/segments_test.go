@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -93,4 +94,31 @@ func TestSegmentBehaviourNeedsKVKKConsent(t *testing.T) {
 	if n.Matched != 2 || n.LeftOut != 1 || !n.Behavioural {
 		t.Errorf("vehicle owners: %+v; want 2 matched, 1 left out", n)
 	}
+}
+
+// FuzzSegmentCriteria feeds the criteria parser what a user may type or
+// paste: it never panics, and what it keeps reads back unchanged, holds
+// no empty filter, and goes through the list's filters without a panic.
+func FuzzSegmentCriteria(f *testing.F) {
+	for _, s := range []string{"province=Isparta&tags=vip", "/customers?stage=lead&kind=person", "?quality=low", "%zz", "a=1&a=2", "province=%C4%B0stanbul", "owner_id=x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := normalCriteria(in)
+		if err != nil {
+			return
+		}
+		again, err := normalCriteria(out)
+		if err != nil || again != out {
+			t.Fatalf("%q kept as %q, which reads back as %q (%v)", in, out, again, err)
+		}
+		// Every filter kept has a value, trimmed; the list's filters either
+		// take it or say which is wrong, and never panic.
+		for k, v := range segmentFilters(out) {
+			if v == "" || strings.TrimSpace(v) != v {
+				t.Fatalf("%q kept the filter %s=%q", in, k, v)
+			}
+		}
+		_, _, _ = Customers.filterSQL(ListQuery{Filters: segmentFilters(out)})
+	})
 }
