@@ -136,3 +136,24 @@ func TestLaunchRefusesAnEmptySegmentAndWritesNothing(t *testing.T) {
 	_, err = fx.st.Create(fx.ctx, fx.mkt, Campaigns, Values{"name": "Ters", "channels": "email", "starts_on": "2026-12-10", "ends_on": "2026-12-01"})
 	wantFieldError(t, err, "ends_on", "error.campaign_ends_before")
 }
+
+// Duplicates who were both targeted by one campaign still merge: their
+// memberships move to the customer kept, with their history.
+func TestMergeKeepsCampaignMemberships(t *testing.T) {
+	t.Parallel()
+	fx := newMktFixture(t)
+	a := mustCreate(t, fx.st, fx.admin, Customers, company("İkiz Ticaret A.Ş.", Values{"email": "info@ikiz.com.tr", "tags": []string{"ikiz"}})).ID
+	b := mustCreate(t, fx.st, fx.admin, Customers, company("İkiz Ticaret AŞ", Values{"email": "satis@ikiz.com.tr", "tags": []string{"ikiz"}})).ID
+	seg := mustCreate(t, fx.st, fx.mkt, Segments, Values{"name": "İkizler", "criteria": "tags=ikiz"}).ID
+	id := fx.campaign(t, "İkiz bülteni", "email", seg)
+	if _, err := fx.st.LaunchCampaign(fx.ctx, fx.mkt, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.st.Merge(fx.ctx, fx.admin, Customers, a, b, nil); err != nil {
+		t.Fatalf("merge of two members: %v", err)
+	}
+	page, err := fx.st.List(fx.ctx, fx.mkt, CampaignMembers, ListQuery{Filters: map[string]string{"campaign_id": itoa(id), "customer_id": itoa(a)}})
+	if err != nil || len(page.Records) != 2 {
+		t.Fatalf("memberships of the customer kept: %v, %v", page, err)
+	}
+}

@@ -82,9 +82,14 @@ CREATE TABLE campaign_members (
     updated_at  TEXT    NOT NULL,
     deleted_at  TEXT
 ) STRICT;
--- One member per customer and channel of a campaign; the campaign page's
--- counts by channel, status and reason read this index alone.
-CREATE UNIQUE INDEX campaign_members_unique ON campaign_members (campaign_id, channel, customer_id);
+-- A launch makes one member per customer and channel of a campaign (and a
+-- member added by hand is refused when there is one). The index is not
+-- UNIQUE on purpose: merging two duplicate customers who were both in a
+-- campaign moves both memberships to the one kept, keeping both histories,
+-- where a unique key would make the merge fail.
+CREATE INDEX campaign_members_customer_channel ON campaign_members (campaign_id, channel, customer_id);
+-- The campaign page's counts by channel, status and reason read this
+-- index alone.
 CREATE INDEX campaign_members_counts   ON campaign_members (campaign_id, channel, status, reason) WHERE deleted_at IS NULL;
 CREATE INDEX campaign_members_campaign ON campaign_members (campaign_id, created_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX campaign_members_customer ON campaign_members (customer_id, created_at, id) WHERE deleted_at IS NULL;
