@@ -44,8 +44,11 @@ var MemberReasons = []string{"granted", "trader", "refused", "no_consent", "no_a
 // answer. They are within a user's scope when their campaign is.
 var CampaignMembers = register(&Module{
 	Key: "campaign_members", Table: "campaign_members", Label: "module.campaign_members",
-	TitleField: "recipient",
+	TitleField: "customer_name",
 	Fields: []Field{
+		// The customer's name when the member was made, naming the member
+		// in lists and links.
+		{Name: "customer_name", Kind: Text, Computed: true, Max: 300},
 		{Name: "campaign_id", Kind: Ref, Ref: "campaigns", Required: true, Parent: true, List: true, Filter: true},
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, List: true, Filter: true},
 		{Name: "channel", Kind: Choice, Choices: CampaignChannels, Required: true, List: true, Filter: true},
@@ -54,6 +57,8 @@ var CampaignMembers = register(&Module{
 		{Name: "reason", Kind: Choice, Choices: MemberReasons, Computed: true, List: true, Filter: true},
 		{Name: "sent_at", Kind: DateTime, Computed: true, List: true},
 		{Name: "error", Kind: Text, Computed: true},
+		// What came of the contact, in the user's words.
+		{Name: "note", Kind: LongText, Max: 2000},
 	},
 	Verify: verifyMember,
 })
@@ -147,7 +152,11 @@ func verifyMember(ctx context.Context, q querier, id int64, v Values, errs *Vali
 	} else if recipient == "" {
 		allowed, reason = false, "no_address"
 	}
-	v["recipient"], v["reason"], v["status"] = recipient, reason, MemberPending
+	var name string
+	if err := q.QueryRowContext(ctx, "SELECT display_name FROM customers WHERE id = ?", c.id).Scan(&name); err != nil {
+		return fmt.Errorf("name of customer %d: %w", c.id, err)
+	}
+	v["customer_name"], v["recipient"], v["reason"], v["status"] = name, recipient, reason, MemberPending
 	if !allowed {
 		v["status"] = MemberExcluded
 	}
@@ -177,10 +186,10 @@ func visitAddress(ctx context.Context, q querier, id int64) string {
 func memberSQL(channel, cond string) string {
 	etk, electronic := campaignETK[channel]
 	if !electronic {
-		return `SELECT ?, x.id, '` + channel + `', x.recipient,
+		return `SELECT ?, x.id, x.name, '` + channel + `', x.recipient,
 			CASE WHEN x.recipient = '' THEN '` + MemberExcluded + `' ELSE '` + MemberPending + `' END,
 			CASE WHEN x.recipient = '' THEN 'no_address' ELSE '` + reasonVisit + `' END, ?, ?
-			FROM (SELECT t.id, ` + visitSQL + ` AS recipient FROM customers t WHERE ` + cond + `) x`
+			FROM (SELECT t.id, t.display_name AS name, ` + visitSQL + ` AS recipient FROM customers t WHERE ` + cond + `) x`
 	}
 	addr, main, decided := "t.email", "1", "t.etk_eposta"
 	if etk != ChannelEmail {
@@ -188,13 +197,13 @@ func memberSQL(channel, cond string) string {
 		main = "t.phone <> ''"
 		decided = map[string]string{ChannelCall: "t.etk_arama", ChannelSMS: "t.etk_mesaj"}[etk]
 	}
-	return `SELECT ?, y.id, '` + channel + `', y.recipient,
+	return `SELECT ?, y.id, y.name, '` + channel + `', y.recipient,
 		CASE WHEN etk_allowed('` + PurposeCommercial + `', y.recipient, y.decided, y.rtype) THEN '` + MemberPending + `' ELSE '` + MemberExcluded + `' END,
 		etk_reason('` + PurposeCommercial + `', y.recipient, y.decided, y.rtype), ?, ?
-		FROM (SELECT x.id, x.recipient, x.rtype, CASE WHEN x.main THEN x.decided ELSE coalesce((SELECT c.status FROM consents c
+		FROM (SELECT x.id, x.name, x.recipient, x.rtype, CASE WHEN x.main THEN x.decided ELSE coalesce((SELECT c.status FROM consents c
 				WHERE c.customer_id = x.id AND c.channel = '` + etk + `' AND c.recipient = x.recipient AND c.deleted_at IS NULL
 				ORDER BY c.consent_date DESC, c.id DESC LIMIT 1), '') END AS decided
-			FROM (SELECT t.id, ` + addr + ` AS recipient, ` + main + ` AS main, ` + decided + ` AS decided,
+			FROM (SELECT t.id, t.display_name AS name, ` + addr + ` AS recipient, ` + main + ` AS main, ` + decided + ` AS decided,
 					CASE t.kind WHEN 'company' THEN '` + RecipientTrader + `' ELSE '` + RecipientPerson + `' END AS rtype
 				FROM customers t WHERE ` + cond + `) x) y`
 }
@@ -251,7 +260,7 @@ func (s *Store) LaunchCampaign(ctx context.Context, a *Actor, id int64) (Launch,
 		}
 		ts := timeText(now())
 		for _, ch := range strings.Split(channels, multiSep) {
-			res, err := tx.ExecContext(ctx, `INSERT INTO campaign_members (campaign_id, customer_id, channel, recipient, status, reason, created_at, updated_at) `+
+			res, err := tx.ExecContext(ctx, `INSERT INTO campaign_members (campaign_id, customer_id, customer_name, channel, recipient, status, reason, created_at, updated_at) `+
 				memberSQL(ch, cond), append([]any{id, ts, ts}, args...)...)
 			if err != nil {
 				return fmt.Errorf("launch campaign %d on %s: %w", id, ch, err)

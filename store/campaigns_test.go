@@ -157,3 +157,13 @@ func TestMergeKeepsCampaignMemberships(t *testing.T) {
 		t.Fatalf("memberships of the customer kept: %v, %v", page, err)
 	}
 }
+
+// running marks a generated campaign as launched, for the generic tests
+// that add its members one by one (a launch needs a segment and adds them
+// all).
+func (fx *secFixture) running(t *testing.T, id int64) {
+	t.Helper()
+	if _, err := fx.st.writer.ExecContext(fx.ctx, "UPDATE campaigns SET status = 'running', launched_at = '2026-01-15T09:30:00Z' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+}
