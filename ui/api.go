@@ -70,6 +70,7 @@ func (s *Server) apiHandler() http.Handler {
 	})
 	r.HandleFunc(apiOpenAPIPath, s.apiOpenAPI)
 	s.apiIYSRoutes(r)
+	s.apiCampaignRoutes(r)
 	r.HandleFunc(apiBase+"/{module}", s.apiCollection)
 	r.HandleFunc(apiBase+"/{module}/{id}", s.apiItem)
 	r.HandleFunc(apiBase+"/{module}/{id}/{action}", s.apiDocumentAction)

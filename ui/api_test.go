@@ -738,6 +738,7 @@ func TestAPIOpenAPIFromDeclarations(t *testing.T) {
 			want := map[store.Kind]string{
 				store.Int: "[integer null]", store.Money: "[integer null]", store.Ref: "[integer null]",
 				store.Bool: "boolean", store.Tags: "array", store.PhoneList: "array", store.RefList: "array", store.Grants: "object",
+				store.MultiChoice: "array", // campaigns.channels
 			}[f.Kind]
 			if want == "" {
 				want = "string"

@@ -134,6 +134,7 @@ type listData struct {
 	ExportURL   string        // the list as it is filtered, as a file; "" without the right
 	ImportURL   string        // the module's import wizard; "" without the right
 	DupsURL     string        // the likely duplicates, for those who may edit the records
+	SegmentURL  string        // a new segment with the customer list's filters (segments.go)
 	ExportVCard bool          // and as contact cards (customers)
 	SelectLabel string
 	Error       string
@@ -271,6 +272,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	}
 	if m.HasDuplicateDetection() && a.Can(m, store.ActEdit) {
 		d.DupsURL = "/" + m.Key + "/duplicates"
+	}
+	if m.Key == store.Customers.Key {
+		d.SegmentURL = s.segmentFromList(a, lq.Filters)
 	}
 	d.Filtered = lq.Search != "" || lq.CreatedFrom != "" || lq.CreatedTo != "" || len(lq.Filters) > len(spec.Fixed)
 

@@ -31,6 +31,8 @@ type navGroup struct {
 var navigation = []navGroup{
 	{Key: "nav.marketing", Items: []navItem{
 		{Key: "module.leads", Path: "/leads", Module: "customers"},
+		{Key: "module.segments", Path: "/segments", Module: "segments"},
+		{Key: "module.campaigns", Path: "/campaigns", Module: "campaigns"},
 		{Key: "module.consents", Path: "/consents", Module: "consents"},
 		{Key: "nav.iys", Path: "/consents/iys", Allow: func(a *store.Actor) bool { return store.CanIYSExport(a) || store.CanIYSImport(a) }},
 	}},

@@ -77,6 +77,8 @@ func (s *Server) Handler() http.Handler {
 	admin.HandleFunc("/admin/fields/{module}/{name}/remove", s.customFieldRemove).Methods(http.MethodPost)
 	s.kvkkRoutes(in, admin)
 	s.opportunityRoutes(in, admin)
+	s.segmentRoutes(in)
+	s.campaignRoutes(in)
 	s.firmRoutes(in, admin)
 	s.serviceRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)

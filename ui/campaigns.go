@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"kobicrm/store"
+	"kobicrm/ui/i18n"
+)
+
+// Campaigns' pages: the list, form and history come from the
+// declaration; a campaign's own page adds its status buttons, the Launch
+// button, and after the launch its members per channel: how many were
+// left out by the ETK rule and why, and how far the contact has come.
+
+var campaignsList = &listSpec{Key: "campaigns", Module: store.Campaigns, TitleKey: "module.campaigns",
+	Columns:  []string{"name", "goal", "channels", "segment_id", "starts_on", "status", "owner_id"},
+	New:      []link{{Label: "campaigns.new", URL: "/campaigns/new"}},
+	EmptyKey: "campaigns.empty"}
+
+var campaignMembersList = &listSpec{Key: "campaign_members", Module: store.CampaignMembers, TitleKey: "module.campaign_members",
+	Columns:  []string{"recipient", "customer_id", "channel", "status", "reason", "sent_at"},
+	EmptyKey: "campaign_members.empty"}
+
+func (s *Server) campaignRoutes(in *mux.Router) {
+	s.listRoutes(in, campaignsList)
+	s.recordRoutes(in, store.Campaigns, s.campaignShow)
+	in.HandleFunc("/campaigns/{id:[0-9]+}/launch", s.campaignLaunch).Methods(http.MethodPost)
+	in.HandleFunc("/campaigns/{id:[0-9]+}/status", s.campaignStatus).Methods(http.MethodPost)
+	s.listRoutes(in, campaignMembersList)
+	s.recordRoutes(in, store.CampaignMembers, s.recordShow(store.CampaignMembers))
+}
+
+type campaignData struct {
+	recordData
+	CanLaunch  bool
+	Moves      []option // statuses a person may move it to
+	Channels   []channelTally
+	Members    int64
+	Excluded   int64
+	MembersURL string
+}
+
+// channelTally is one channel's members on the campaign page.
+type channelTally struct {
+	Channel  string // label
+	Total    int64
+	Pending  int64
+	Sent     int64
+	Failed   int64
+	Unknown  int64
+	Excluded int64
+	Reasons  []reasonCount // why they were excluded, or kept
+	ListURL  string
+}
+
+type reasonCount struct {
+	Label string
+	Count int64
+	URL   string
+}
+
+func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) {
+	m := s.module(store.Campaigns)
+	rec, ok := s.loadRecord(w, r, m)
+	if !ok {
+		return
+	}
+	st := state(r)
+	l := st.locale
+	d := &campaignData{recordData: recordData{Module: m, Record: rec, Details: details(l, m, rec)}}
+	var err error
+	if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := rec.Values.Str("status")
+	if d.Can.Edit {
+		d.CanLaunch = status == store.CampaignDraft || status == store.CampaignScheduled
+		for _, to := range store.CampaignMoves(status) {
+			d.Moves = append(d.Moves, option{Value: to, Label: l.T("campaigns.move." + to)})
+		}
+	}
+	tallies, err := s.store.CampaignTallies(r.Context(), st.actor, rec.ID)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	id := strconv.FormatInt(rec.ID, 10)
+	d.MembersURL = "/campaign_members?campaign_id=" + id
+	d.Channels = tallyChannels(l, tallies, d.MembersURL)
+	for _, c := range d.Channels {
+		d.Members += c.Total
+		d.Excluded += c.Excluded
+	}
+	if d.History, err = s.history(r, m, rec.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, m.Label, d)
+	p.Title = rec.Title()
+	s.render(w, r, http.StatusOK, "campaigns_show", p)
+}
+
+// tallyChannels groups the member counts by channel, in the channels'
+// order, each with its reasons.
+func tallyChannels(l *i18n.Locale, tallies []store.MemberTally, listURL string) []channelTally {
+	var out []channelTally
+	for _, ch := range store.CampaignChannels {
+		c := channelTally{Channel: l.T("choice.campaigns.channels." + ch), ListURL: listURL + "&channel=" + ch}
+		reasons := map[string]int64{}
+		for _, t := range tallies {
+			if t.Channel != ch {
+				continue
+			}
+			n := int64(t.Count)
+			c.Total += n
+			switch t.Status {
+			case store.MemberExcluded:
+				c.Excluded += n
+				reasons[t.Reason] += n
+			case store.MemberPending:
+				c.Pending += n
+			case store.MemberSent, store.MemberResponded:
+				c.Sent += n
+			case store.MemberFailed:
+				c.Failed += n
+			case store.MemberUnknown:
+				c.Unknown += n
+			}
+		}
+		if c.Total == 0 {
+			continue
+		}
+		for _, reason := range store.MemberReasons {
+			if n := reasons[reason]; n > 0 {
+				c.Reasons = append(c.Reasons, reasonCount{Label: l.T("choice.campaign_members.reason." + reason), Count: n,
+					URL: c.ListURL + "&status=" + store.MemberExcluded + "&reason=" + reason})
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// campaignLaunch freezes the campaign's target list: the result, or why
+// it could not be launched, shows on the campaign's page.
+func (s *Server) campaignLaunch(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	st := state(r)
+	l, err := s.store.LaunchCampaign(r.Context(), st.actor, id)
+	if s.flashValidation(r, err) {
+		s.redirect(w, r, recordURL(store.Campaigns, id))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.addFlash(r, "ok", "campaigns.launched", strconv.Itoa(l.Members), strconv.Itoa(l.Excluded))
+	s.redirect(w, r, recordURL(store.Campaigns, id))
+}
+
+// campaignStatus moves the campaign to another status.
+func (s *Server) campaignStatus(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	to := r.PostFormValue("status")
+	if !slices.Contains(store.CampaignStatuses, to) {
+		s.renderError(w, r, http.StatusBadRequest)
+		return
+	}
+	err := s.store.SetCampaignStatus(r.Context(), state(r).actor, id, to)
+	if s.flashValidation(r, err) {
+		s.redirect(w, r, recordURL(store.Campaigns, id))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.addFlash(r, "ok", "campaigns.moved")
+	s.redirect(w, r, recordURL(store.Campaigns, id))
+}
+
+// flashValidation queues a validation error's first message for the next
+// page, and says whether err was one.
+func (s *Server) flashValidation(r *http.Request, err error) bool {
+	v, ok := store.AsValidation(err)
+	if !ok {
+		return false
+	}
+	for _, name := range []string{"status", "segment_id", "channels"} {
+		if msg, ok := v.Fields[name]; ok {
+			s.addFlash(r, "error", "campaigns.error_raw", msgText(state(r).locale, msg))
+			return true
+		}
+	}
+	for _, msg := range v.Fields {
+		s.addFlash(r, "error", "campaigns.error_raw", msgText(state(r).locale, msg))
+		break
+	}
+	return true
+}
+
+// apiCampaignRoutes are the campaign endpoints beside the generic module
+// API, registered before /api/v1/{module}/{id}.
+func (s *Server) apiCampaignRoutes(r *mux.Router) {
+	r.HandleFunc(apiBase+"/campaigns/{id:[0-9]+}/launch", s.apiCampaignLaunch)
+}
+
+// apiCampaignLaunch launches a campaign: {"members": …, "excluded": …}.
+func (s *Server) apiCampaignLaunch(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		s.apiMethodNotAllowed(w, r, "POST")
+		return
+	}
+	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	if err != nil || id <= 0 {
+		s.apiError(w, r, http.StatusNotFound, "api.not_found")
+		return
+	}
+	l, err := s.store.LaunchCampaign(r.Context(), apiState(r).actor, id)
+	if err != nil {
+		s.apiStoreError(w, r, err)
+		return
+	}
+	s.apiJSON(w, http.StatusOK, struct {
+		ID       int64  `json:"id"`
+		Status   string `json:"status"`
+		Members  int    `json:"members"`
+		Excluded int    `json:"excluded"`
+	}{id, store.CampaignRunning, l.Members, l.Excluded})
+}
