@@ -74,14 +74,20 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, limit int) ([]Notif
 	return out, closeRows(rows, "notifications")
 }
 
+// UnreadCap is where the unread count stops: the badge then reads "99+".
+const UnreadCap = 100
+
 // UnreadNotifications counts the actor's unread notices, for the badge
-// on every page.
+// on every page, up to UnreadCap.
 func (s *Store) UnreadNotifications(ctx context.Context, a *Actor) (int, error) {
 	if a == nil || a.UserID == 0 {
 		return 0, nil
 	}
+	// Counted up to UnreadCap only: the badge is on every page, and a
+	// user who left a thousand reminders unread would otherwise pay for
+	// counting them all on each one.
 	var n int
-	if err := s.reads.queryRow(ctx, "SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", a.UserID).Scan(&n); err != nil {
+	if err := s.reads.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)", a.UserID, UnreadCap).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count notifications: %w", err)
 	}
 	return n, nil
