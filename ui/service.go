@@ -237,9 +237,9 @@ func (s *Server) renderService(w http.ResponseWriter, r *http.Request, status in
 // suggests.
 const maxSuggested = 10
 
-// suggestedArticles are the published knowledge base articles about the
-// request's product that are not linked to it yet, by title: the
-// answers the desk most likely needs.
+// suggestedArticles are the knowledge base articles about the request's
+// product that are not linked to it yet, by title: the answers the desk
+// most likely needs (as the page's article search, drafts included).
 func (s *Server) suggestedArticles(r *http.Request, rec *store.Record) ([]articleView, error) {
 	product, ok := rec.Values.Int("product_id")
 	a := state(r).actor
@@ -248,7 +248,7 @@ func (s *Server) suggestedArticles(r *http.Request, rec *store.Record) ([]articl
 	}
 	linked, _ := rec.Values["articles"].([]int64)
 	page, err := s.store.List(r.Context(), a, s.module(store.KBArticles), store.ListQuery{
-		Filters: map[string]string{"product_ids": strconv.FormatInt(product, 10), "published": "true"},
+		Filters: map[string]string{"product_ids": strconv.FormatInt(product, 10)},
 		Limit:   maxSuggested + len(linked), Fields: []string{"title"}})
 	if err != nil {
 		return nil, err
