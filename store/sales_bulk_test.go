@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +71,65 @@ func TestCreateDocuments(t *testing.T) {
 	// Out of scope: a salesperson cannot load documents on a colleague's customer.
 	if _, err := fx.st.CreateDocuments(fx.ctx, fx.me, Invoices, []NewDocument{{Values: Values{"customer_id": fx.other, "issue_date": "2026-03-05"}, Lines: lines}}); err == nil {
 		t.Error("a document on a customer outside the scope was written")
+	}
+}
+
+// parentScopeCond reads the customer's owner from the customers_scope
+// index; it must pick exactly the invoices scopeCond picks, in every
+// scope: own, team, department, all.
+func TestParentScopeCondMatchesScopeCond(t *testing.T) {
+	fx := newSalesFixture(t)
+	var docs []NewDocument
+	for _, owner := range []string{"me", "mate", "peer", "sub", "boss", "other"} {
+		c := mustCreate(t, fx.st, fx.admin, Customers, company("Müşteri "+owner+" A.Ş.", Values{"owner_id": fx.users[owner]})).ID
+		docs = append(docs, NewDocument{Values: Values{"customer_id": c, "issue_date": "2026-03-03"}, Lines: domainLines()})
+	}
+	if _, err := fx.st.CreateDocuments(fx.ctx, fx.admin, Invoices, docs); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(cond string, args []any) []int64 {
+		q := "SELECT t.id FROM invoices t"
+		if cond != "" {
+			q += " WHERE " + cond
+		}
+		rows, err := fx.st.reads.query(fx.ctx, q+" ORDER BY t.id", args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		if err := closeRows(rows, "invoices"); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, scope := range []string{"own", "team", "department", "all"} {
+		role := fx.role(t, "Fatura "+scope, Permissions{Grants: map[string]map[string]string{"invoices": {"read": scope}, "customers": {"read": scope}}})
+		a := fx.actor(t, fx.user(t, "u-"+scope, fx.depts["sales"], []int64{fx.teams["north"]}, role))
+		own := mustCreate(t, fx.st, fx.admin, Customers, company("Kendi "+scope+" Ltd.", Values{"owner_id": a.UserID})).ID
+		if _, err := fx.st.CreateDocuments(fx.ctx, fx.admin, Invoices, []NewDocument{{Values: Values{"customer_id": own, "issue_date": "2026-03-03"}, Lines: domainLines()}}); err != nil {
+			t.Fatal(err)
+		}
+		want, wargs, err := scopeCond(a, Invoices, ActRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gargs, err := parentScopeCond(a, Invoices, ActRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, g := ids(want, wargs), ids(got, gargs)
+		if !slices.Equal(w, g) || len(w) == 0 || (scope == "own" && len(w) != 1) || (scope == "department" && len(w) < 3) {
+			t.Errorf("scope %s: parentScopeCond picks %v, scopeCond %v", scope, g, w)
+		}
+		if scope != "all" && !strings.Contains(got, "customers_scope") {
+			t.Errorf("scope %s: %s does not read the index", scope, got)
+		}
 	}
 }

@@ -16,3 +16,9 @@ CREATE TABLE kb_articles_product_ids (
     PRIMARY KEY (record_id, ref_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX kb_articles_product_ids_ref ON kb_articles_product_ids (ref_id, record_id);
+
+-- The scope of records that take it from their customer (sales
+-- documents, payments), checked row by row where a query reads them in
+-- an order of its own (the receivables): the customer's owner from this
+-- small index rather than from the customer's row (parentScopeCond).
+CREATE INDEX customers_scope ON customers (id, owner_id);
