@@ -37,6 +37,14 @@ const CreatedAtKey = "created_at"
 // Callers with very many rows should call it in batches of a few thousand,
 // so that one transaction does not hold the writer for long.
 func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Values) ([]int64, error) {
+	return s.createMany(ctx, a, m, rows, nil)
+}
+
+// createMany is CreateMany with a module's own part of each row: after a
+// row is inserted, each (when not nil) writes what the module keeps
+// beside it (a document's lines) through the batch's statements, in the
+// same transaction.
+func (s *Store) createMany(ctx context.Context, a *Actor, m *Module, rows []Values, each func(q querier, row int, id int64, vals Values) error) ([]int64, error) {
 	m = s.mod(m)
 	if err := authorize(a, m.Key, "create"); err != nil {
 		return nil, err
@@ -97,6 +105,11 @@ func (s *Store) CreateMany(ctx context.Context, a *Actor, m *Module, rows []Valu
 			return nil, fmt.Errorf("row %d: %w", i, err)
 		}
 		ids[i], saved[i] = rec.ID, rec.Values
+		if each != nil {
+			if err := each(q, i, rec.ID, rec.Values); err != nil {
+				return nil, fmt.Errorf("row %d: %w", i, err)
+			}
+		}
 	}
 	// The search entries go in after the rows: interleaving FTS writes with
 	// the table's B-tree inserts made a bulk load about 12 times slower.

@@ -66,7 +66,7 @@ func (s *Store) Receivables(ctx context.Context, a *Actor, q ReceivablesQuery) (
 	if err := authorize(a, m.Key, ActRead); err != nil {
 		return nil, err
 	}
-	scope, args, err := scopeCond(a, m, ActRead)
+	scope, args, err := parentScopeCond(a, m, ActRead)
 	if err != nil {
 		return nil, err
 	}

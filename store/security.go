@@ -377,6 +377,28 @@ func scopeCond(a *Actor, m *Module, action string) (string, []any, error) {
 	return "", nil, nil
 }
 
+// scopeIndexes are the parent tables with a covering index of their
+// ids and owners, "<table>_scope" (migration 0020), for parentScopeCond.
+var scopeIndexes = map[string]bool{"customers": true}
+
+// parentScopeCond is scopeCond for a query that checks the scope of many
+// rows of a ScopeByParent module read in an order of its own (the
+// receivables, by due date): each row's parent is looked up in the
+// parent's small (id, owner_id) index instead of its table. The planner
+// takes the primary key for p.id = …, and a row of the customers table
+// is a random read of a large table: a salesperson's receivables cost
+// 25 ms over 4,000 open invoices of the large demo set that way, 5 ms
+// this way.
+func parentScopeCond(a *Actor, m *Module, action string) (string, []any, error) {
+	f, parent := m.scopeParent()
+	sc := a.Scope(m, action)
+	if parent == nil || sc == ScopeNone || sc == ScopeAll || !scopeIndexes[parent.Table] {
+		return scopeCond(a, m, action)
+	}
+	cond, args := ownerCond(sc, "p.owner_id", a.UserID)
+	return "EXISTS (SELECT 1 FROM " + parent.Table + " p INDEXED BY " + parent.Table + "_scope WHERE p.id = t." + f.Name + " AND " + cond + ")", args, nil
+}
+
 // scoped says whether m's records are narrowed by a scope below all: by
 // their owner, or by their parent's.
 func (m *Module) scoped() bool {

@@ -87,6 +87,9 @@ var ServiceRequests = register(&Module{
 		{Name: "type", Kind: Choice, Choices: ServiceTypes, Default: serviceTypeIstek, Required: true, List: true, Filter: true},
 		{Name: "customer_id", Kind: Ref, Ref: "customers", Required: true, Parent: true, List: true, Filter: true},
 		{Name: "asset_id", Kind: Ref, Ref: "assets", Filter: true},
+		// The product the request is about; its page suggests the
+		// knowledge base articles of that product.
+		{Name: "product_id", Kind: Ref, Ref: "products", Filter: true},
 		{Name: "channel", Kind: Choice, Choices: ServiceChannels, Default: "telefon", Required: true, Filter: true},
 		{Name: "priority", Kind: Choice, Choices: ServicePriorities, Default: "normal", Required: true, List: true, Filter: true},
 		{Name: "category_id", Kind: Ref, Ref: "service_categories", Filter: true},
@@ -123,6 +126,8 @@ var KBArticles = register(&Module{
 		{Name: "title", Kind: Text, Required: true, Search: true, List: true, Sort: true, Max: 200},
 		{Name: SortKeyField, Kind: Text, Computed: true, Internal: true, Max: 2000},
 		{Name: "category_id", Kind: Ref, Ref: "service_categories", List: true, Filter: true},
+		// The products the article is about.
+		{Name: "product_ids", Kind: RefList, Ref: "products", Filter: true},
 		{Name: "body", Kind: LongText, Required: true, Search: true, Max: 50000},
 		{Name: "published", Kind: Bool, Default: "true", List: true, Filter: true},
 	},

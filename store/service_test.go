@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -230,5 +231,66 @@ func TestServiceSettingsChecks(t *testing.T) {
 	}
 	if _, err := fx.st.Create(fx.ctx, fx.desk, ServiceHours, Values{"weekday": "7", "opens": "10:00", "closes": "12:00"}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("the desk edits the working hours: %v", err)
+	}
+}
+
+// A request names the product it is about and an article the products it
+// is about: both are checked references, both filter their lists, and a
+// product in the recycle bin can no longer be chosen.
+func TestServiceProducts(t *testing.T) {
+	fx := newSvcFixture(t)
+	kombi := mustCreate(t, fx.st, fx.admin, Products, Values{"name": "Kombi bakımı", "unit": "hizmet", "unit_price": int64(150000), "kdv_rate_id": int64(1)}).ID
+	klima := mustCreate(t, fx.st, fx.admin, Products, Values{"name": "Klima montajı", "unit": "hizmet", "unit_price": int64(90000), "kdv_rate_id": int64(1)}).ID
+	old := mustCreate(t, fx.st, fx.admin, Products, Values{"name": "Eski ürün", "kdv_rate_id": int64(1)}).ID
+	if err := fx.st.Delete(fx.ctx, fx.admin, Products, old); err != nil {
+		t.Fatal(err)
+	}
+	req, err := fx.st.Create(fx.ctx, fx.desk, ServiceRequests, Values{"subject": "Kombi basınç düşürüyor", "customer_id": fx.mine, "product_id": kombi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.st.Create(fx.ctx, fx.desk, ServiceRequests, Values{"subject": "Klima su damlatıyor", "customer_id": fx.mine, "product_id": klima}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = fx.st.Create(fx.ctx, fx.desk, ServiceRequests, Values{"subject": "Eski", "customer_id": fx.mine, "product_id": old})
+	wantFieldError(t, err, "product_id", "error.ref_missing")
+	got, err := fx.st.Get(fx.ctx, fx.desk, ServiceRequests, req.ID)
+	if err != nil || got.Values["product_id"] != kombi || got.Refs["product_id"] != "Kombi bakımı" {
+		t.Fatalf("request's product: %v %v %v", err, got.Values["product_id"], got.Refs)
+	}
+	page, err := fx.st.List(fx.ctx, fx.desk, ServiceRequests, ListQuery{Filters: map[string]string{"product_id": itoa(kombi)}})
+	if err != nil || len(page.Records) != 1 || page.Records[0].ID != req.ID {
+		t.Fatalf("requests of the product: %v %d", err, len(page.Records))
+	}
+
+	art, err := fx.st.Create(fx.ctx, fx.desk, KBArticles, Values{"title": "Kombi basıncı düşerse", "body": "Musluğu açın.", "product_ids": []int64{kombi, klima}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.st.Create(fx.ctx, fx.desk, KBArticles, Values{"title": "Klima filtresi", "body": "Yıkayın.", "product_ids": []int64{klima}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = fx.st.Create(fx.ctx, fx.desk, KBArticles, Values{"title": "Eski", "body": "x", "product_ids": []int64{old}})
+	wantFieldError(t, err, "product_ids", "error.ref_missing")
+	got, err = fx.st.Get(fx.ctx, fx.desk, KBArticles, art.ID)
+	if ids, _ := got.Values["product_ids"].([]int64); err != nil || len(ids) != 2 || !strings.Contains(got.Refs["product_ids"], "Kombi bakımı") {
+		t.Fatalf("article's products: %v %v %v", err, got.Values["product_ids"], got.Refs)
+	}
+	for _, c := range []struct {
+		product int64
+		want    int
+	}{{kombi, 1}, {klima, 2}, {old, 0}} {
+		page, err := fx.st.List(fx.ctx, fx.me, KBArticles, ListQuery{Filters: map[string]string{"product_ids": itoa(c.product)}})
+		if err != nil || len(page.Records) != c.want {
+			t.Fatalf("articles of product %d: %v %d, want %d", c.product, err, len(page.Records), c.want)
+		}
+	}
+	// Changing the article's products replaces them.
+	if _, _, err := fx.st.Update(fx.ctx, fx.desk, KBArticles, art.ID, Values{"product_ids": []int64{klima}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err = fx.st.List(fx.ctx, fx.desk, KBArticles, ListQuery{Filters: map[string]string{"product_ids": itoa(kombi)}})
+	if err != nil || len(page.Records) != 0 {
+		t.Fatalf("after the change: %v %d", err, len(page.Records))
 	}
 }

@@ -389,6 +389,16 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 			continue
 		}
 		target, ok := s.store.Module(f.Ref)
+		if f.Kind == store.RefList && !f.Computed && f.Ref != "users" && ok && !target.AdminOnly {
+			// A reference list to records of a module (an article's
+			// products) offers all of them the user may read.
+			opts, err := s.allOptions(r, target)
+			if err != nil {
+				return fc, err
+			}
+			fc.refOpts[f.Name] = opts
+			continue
+		}
 		if (f.Kind != store.Ref && f.Kind != store.RefList) || f.Ref == "users" || !ok || !target.AdminOnly {
 			continue
 		}
@@ -407,6 +417,36 @@ func (s *Server) formContext(r *http.Request, m *store.Module, id int64) (formCo
 		}
 	}
 	return fc, nil
+}
+
+// maxRefListOptions bounds the records a reference list's checkboxes
+// offer: a firm's products are hundreds, not tens of thousands.
+const maxRefListOptions = 5000
+
+// allOptions are the live records of a module the user may read, in its
+// default order, as choices of a reference list; none when the user may
+// not read the module. Inactive ones stay offered: the checkboxes are the
+// whole list, so one chosen before it was deactivated stays chosen.
+func (s *Server) allOptions(r *http.Request, target *store.Module) ([]option, error) {
+	var opts []option
+	q := store.ListQuery{Limit: store.MaxLimit, Fields: []string{target.TitleField}}
+	for len(opts) < maxRefListOptions {
+		page, err := s.store.List(r.Context(), state(r).actor, target, q)
+		if errors.Is(err, store.ErrForbidden) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range page.Records {
+			opts = append(opts, option{Value: strconv.FormatInt(rec.ID, 10), Label: rec.Title()})
+		}
+		if page.Next == "" {
+			break
+		}
+		q.Cursor = page.Next
+	}
+	return opts, nil
 }
 
 // loadRecord reads the record named in the URL, answering 404 itself when

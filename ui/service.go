@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,6 +119,10 @@ type serviceData struct {
 	KBQuery   string
 	KBResults []articleView
 	CanLink   bool
+	// Product is the request's product's name, and Suggested the
+	// articles about that product not linked yet.
+	Product   string
+	Suggested []articleView
 }
 
 type dueView struct {
@@ -203,6 +208,11 @@ func (s *Server) renderService(w http.ResponseWriter, r *http.Request, status in
 			d.Articles = append(d.Articles, articleView{ID: a.ID, Title: a.Title(), URL: recordURL(store.KBArticles, a.ID), Body: a.Values.Str("body")})
 		}
 	}
+	if d.Suggested, err = s.suggestedArticles(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Product = rec.Refs["product_id"]
 	if q := strings.TrimSpace(r.URL.Query().Get("kb_q")); q != "" && d.CanLink && st.actor.Can(store.KBArticles, store.ActRead) {
 		d.KBQuery = q
 		page, err := s.store.List(r.Context(), st.actor, s.module(store.KBArticles), store.ListQuery{Search: q, Limit: 10})
@@ -221,6 +231,35 @@ func (s *Server) renderService(w http.ResponseWriter, r *http.Request, status in
 	p := s.newPage(r, m.Label, d)
 	p.Title = rec.Title()
 	s.render(w, r, status, "service_request", p)
+}
+
+// maxSuggested is how many articles about its product a request's page
+// suggests.
+const maxSuggested = 10
+
+// suggestedArticles are the knowledge base articles about the request's
+// product that are not linked to it yet, by title: the answers the desk
+// most likely needs (as the page's article search, drafts included).
+func (s *Server) suggestedArticles(r *http.Request, rec *store.Record) ([]articleView, error) {
+	product, ok := rec.Values.Int("product_id")
+	a := state(r).actor
+	if !ok || !a.Can(store.KBArticles, store.ActRead) {
+		return nil, nil
+	}
+	linked, _ := rec.Values["articles"].([]int64)
+	page, err := s.store.List(r.Context(), a, s.module(store.KBArticles), store.ListQuery{
+		Filters: map[string]string{"product_ids": strconv.FormatInt(product, 10)},
+		Limit:   maxSuggested + len(linked), Fields: []string{"title"}})
+	if err != nil {
+		return nil, err
+	}
+	var out []articleView
+	for _, art := range page.Records {
+		if !slices.Contains(linked, art.ID) && len(out) < maxSuggested {
+			out = append(out, articleView{ID: art.ID, Title: art.Title(), URL: recordURL(store.KBArticles, art.ID)})
+		}
+	}
+	return out, nil
 }
 
 func mustInt(v any) int64 {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -164,4 +165,72 @@ func FuzzParsePublicRequest(f *testing.F) {
 			t.Fatalf("phone not E.164: %q", p.Phone)
 		}
 	})
+}
+
+// TestServiceProductPages: an article's form offers the products as
+// checkboxes and its page shows the chosen ones; a request with a
+// product suggests that product's articles and links one in a click; the
+// request list filters by product; the API reads and writes product_id
+// and product_ids.
+func TestServiceProductPages(t *testing.T) {
+	a := apiSetUp(t)
+	c := a.browser
+	ctx := context.Background()
+	admin := store.ActorFor(a.admin)
+	mk := func(name string) string {
+		p, err := a.st.Create(ctx, admin, store.Products, store.Values{"name": name, "unit": "hizmet", "unit_price": int64(150000), "kdv_rate_id": int64(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(p.ID, 10)
+	}
+	kombi, klima := mk("Kombi bakımı"), mk("Klima montajı")
+	form := c.get("/kb_articles/new")
+	wantBody(t, form, `name="product_ids" value="`+kombi+`"`, "Klima montajı")
+	r := c.submit("/kb_articles/new", "/kb_articles", url.Values{"title": {"Kombi basıncı düşerse"}, "body": {"Dolum musluğunu açın."},
+		"published": {"true"}, "product_ids": {kombi}})
+	wantStatus(t, r, http.StatusSeeOther)
+	artURL := r.location()
+	wantBody(t, c.get(artURL), a.tr("field.kb_articles.product_ids"), "Kombi bakımı")
+	cust := a.call(t, "POST", "/api/v1/customers", map[string]any{"kind": "company", "title": "Kuzey Oto Ltd."}).want(t, http.StatusCreated).object(t)
+	cid := string(mustJSONNumber(t, cust["id"]))
+	r = c.submit("/service_requests/new?customer_id="+cid, "/service_requests", url.Values{"subject": {"Kombi basınç kaybediyor"},
+		"type": {"istek"}, "customer_id": {cid}, "channel": {"telefon"}, "priority": {"normal"}, "status": {"new"}, "product_id": {kombi}})
+	wantStatus(t, r, http.StatusSeeOther)
+	reqURL := r.location()
+	show := c.get(reqURL)
+	wantBody(t, show, `id="kb-suggested"`, "Kombi basıncı düşerse", a.tr("service.suggested_articles"))
+	aid := strings.TrimPrefix(artURL, "/kb_articles/")
+	wantStatus(t, c.submit(reqURL, reqURL+"/articles", url.Values{"article_id": {aid}}), http.StatusSeeOther)
+	show = c.get(reqURL)
+	wantBody(t, show, a.tr("service.no_suggested")) // linked now, so no longer suggested
+	if strings.Contains(show.Body, `id="kb-suggested"`) {
+		t.Error("a linked article is still suggested")
+	}
+	// The list filtered by product.
+	wantBody(t, c.get("/service_requests?product_id="+kombi), "Kombi basınç kaybediyor")
+	if strings.Contains(c.get("/service_requests?product_id="+klima).Body, "Kombi basınç kaybediyor") {
+		t.Error("the list filter by product shows another product's request")
+	}
+	// The API: product_id on requests, product_ids on articles, both filter.
+	req := a.call(t, "POST", "/api/v1/service_requests", map[string]any{"subject": "Klima su damlatıyor", "customer_id": cust["id"],
+		"product_id": json.Number(klima)}).want(t, http.StatusCreated).object(t)
+	if string(mustJSONNumber(t, req["product_id"])) != klima {
+		t.Fatalf("request's product_id: %v", req["product_id"])
+	}
+	a.call(t, "POST", "/api/v1/service_requests", map[string]any{"subject": "x", "customer_id": cust["id"], "product_id": 999999}).
+		want(t, http.StatusUnprocessableEntity)
+	list := a.call(t, "GET", "/api/v1/service_requests?product_id="+klima, nil).want(t, http.StatusOK)
+	if !strings.Contains(string(list.Body), "Klima su damlatıyor") || strings.Contains(string(list.Body), "Kombi basınç") {
+		t.Errorf("requests of a product: %s", list.Body)
+	}
+	art := a.call(t, "POST", "/api/v1/kb_articles", map[string]any{"title": "Klima filtresi", "body": "Yıkayın.",
+		"product_ids": []any{json.Number(klima), json.Number(kombi)}}).want(t, http.StatusCreated).object(t)
+	if ids, _ := art["product_ids"].([]any); len(ids) != 2 {
+		t.Fatalf("article's product_ids: %v", art["product_ids"])
+	}
+	list = a.call(t, "GET", "/api/v1/kb_articles?product_ids="+klima, nil).want(t, http.StatusOK)
+	if !strings.Contains(string(list.Body), "Klima filtresi") || strings.Contains(string(list.Body), "Kombi basıncı") {
+		t.Errorf("articles of a product: %s", list.Body)
+	}
 }

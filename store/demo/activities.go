@@ -144,13 +144,7 @@ func (g *gen) activities(ctx context.Context, st *store.Store, a *store.Actor, n
 	if n == 0 || len(g.parties) == 0 {
 		return nil
 	}
-	key := &g.parties[0]
-	for i := range g.parties {
-		if g.parties[i].company && g.parties[i].phone {
-			key = &g.parties[i]
-			break
-		}
-	}
+	key := g.keyAccount()
 	keyShare := min(2000, n/10)
 	if _, _, err := st.Update(ctx, a, store.Customers, key.id, store.Values{"tags": []string{KeyAccountTag}}); err != nil {
 		return fmt.Errorf("demo key account: %w", err)

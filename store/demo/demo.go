@@ -30,7 +30,7 @@ import (
 
 // Version changes whenever the generator makes different data, so that
 // caches of generated databases (the benchmarks keep one) are rebuilt.
-const Version = 9
+const Version = 10
 
 // Size is how much a demo set holds.
 type Size struct {
@@ -38,13 +38,18 @@ type Size struct {
 	Activities                 int
 	Opportunities              int
 	ServiceRequests, Articles  int
+	// Products, and sales documents (quotes, orders, invoices, four
+	// lines each on average) with the payments of the issued invoices.
+	Products, Documents int
 }
 
 // Sizes are the demo sets by name: small for a first look, large for
 // measuring the program at the size of a busy firm.
 var Sizes = map[string]Size{
-	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000, Opportunities: 40, ServiceRequests: 40, Articles: 12},
-	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000, Opportunities: 20000, ServiceRequests: 20000, Articles: 300},
+	"small": {Persons: 140, Companies: 60, Assets: 60, Activities: 2000, Opportunities: 40, ServiceRequests: 40, Articles: 12,
+		Products: 24, Documents: 150},
+	"large": {Persons: 70000, Companies: 30000, Assets: 30000, Activities: 1000000, Opportunities: 20000, ServiceRequests: 20000, Articles: 300,
+		Products: 300, Documents: 50000},
 }
 
 // Summary counts what Generate wrote.
@@ -54,6 +59,7 @@ type Summary struct {
 	Consents, Activities                 int
 	Opportunities                        int
 	ServiceRequests, Articles            int
+	Products, Documents, Lines, Payments int
 }
 
 // Customers is the number of customers, persons and companies.
@@ -64,8 +70,8 @@ func (s Summary) String() string {
 	if s.Users > 0 {
 		org = fmt.Sprintf("%d departments, %d teams, %d users, ", s.Departments, s.Teams, s.Users)
 	}
-	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities, %d opportunities, %d service requests, %d knowledge base articles",
-		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities, s.Opportunities, s.ServiceRequests, s.Articles)
+	return org + fmt.Sprintf("%d customers (%d persons, %d companies), %d contact links, %d assets, %d consent records, %d activities, %d opportunities, %d products, %d sales documents with %d lines, %d payments, %d service requests, %d knowledge base articles",
+		s.Customers(), s.Persons, s.Companies, s.Contacts, s.Assets, s.Consents, s.Activities, s.Opportunities, s.Products, s.Documents, s.Lines, s.Payments, s.ServiceRequests, s.Articles)
 }
 
 // ErrNotEmpty is returned for a database that already holds customers:
@@ -140,6 +146,9 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 	if err := g.opportunities(ctx, st, sys, sz.Opportunities, progress, start, &sum); err != nil {
 		return sum, err
 	}
+	if err := g.sales(ctx, st, sys, sz, progress, start, &sum); err != nil {
+		return sum, err
+	}
 	if err := g.service(ctx, st, sys, sz.ServiceRequests, sz.Articles, progress, start, &sum); err != nil {
 		return sum, err
 	}
@@ -185,6 +194,7 @@ type gen struct {
 
 	seen    map[string]bool // TCKNs, VKNs, phones, e-mails, domains, plates
 	parties []party
+	prods   []product // written by sales
 }
 
 func newGen(customers, assets owners) *gen {

@@ -28,6 +28,15 @@ var kbTopics = []string{"Garanti süresi nasıl hesaplanır", "Periyodik bakım 
 	"Kombi basıncı düşerse", "Lastik saklama hizmeti", "Arıza lambası yanarsa ne yapılmalı"}
 
 func (g *gen) service(ctx context.Context, st *store.Store, a *store.Actor, requests, articles int, progress io.Writer, start time.Time, sum *Summary) error {
+	// The products requests and articles are about: the parts,
+	// batteries, tyres, oils and the service's own work.
+	var serviced, answered []int64
+	for _, p := range g.prods {
+		switch p.category {
+		case "Yedek Parça", "Akü", "Lastik", "Madeni Yağ", "Servis İşçiliği", "Servis Hizmeti", "Aksesuar":
+			serviced = append(serviced, p.id)
+		}
+	}
 	if articles > 0 {
 		cats, err := listAll(ctx, st, a, store.ServiceCategories)
 		if err != nil {
@@ -39,8 +48,21 @@ func (g *gen) service(ctx context.Context, st *store.Store, a *store.Actor, requ
 			if i >= len(kbTopics) {
 				topic = fmt.Sprintf("%s (%d)", topic, i/len(kbTopics)+1)
 			}
-			rows = append(rows, store.Values{"title": topic, "category_id": pick(g.r, cats).ID,
-				"body": "## " + topic + "\n\n" + pick(g.r, serviceResolutions) + " Ayrıntılar için müşteri hizmetlerini arayın.\n\n1. Kaydı bulun.\n2. Müşteriye bilgi verin."})
+			v := store.Values{"title": topic, "category_id": pick(g.r, cats).ID,
+				"body": "## " + topic + "\n\n" + pick(g.r, serviceResolutions) + " Ayrıntılar için müşteri hizmetlerini arayın.\n\n1. Kaydı bulun.\n2. Müşteriye bilgi verin."}
+			// Most articles are about one to three of the products the
+			// desk services.
+			if len(serviced) > 0 && g.chance(0.85) {
+				var ids []int64
+				for range 1 + g.r.IntN(3) {
+					if id := pick(g.r, serviced); !slices.Contains(ids, id) {
+						ids = append(ids, id)
+					}
+				}
+				v["product_ids"] = ids
+				answered = append(answered, ids...)
+			}
+			rows = append(rows, v)
 		}
 		if _, err := st.CreateMany(ctx, a, store.KBArticles, rows); err != nil {
 			return fmt.Errorf("demo articles: %w", err)
@@ -90,6 +112,15 @@ func (g *gen) service(ctx context.Context, st *store.Store, a *store.Actor, requ
 		}
 		if g.chance(0.3) {
 			v["description"] = "Müşteri telefonla aradı. " + pick(g.r, serviceResolutions)
+		}
+		// Two in five name the product; mostly one the knowledge base
+		// has an answer about.
+		if len(serviced) > 0 && g.chance(0.4) {
+			if len(answered) > 0 && g.chance(0.8) {
+				v["product_id"] = pick(g.r, answered)
+			} else {
+				v["product_id"] = pick(g.r, serviced)
+			}
 		}
 		if team != nil && g.chance(0.8) {
 			v["team_id"] = team

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,6 +57,39 @@ func TestServiceInBrowser(t *testing.T) {
 	b.open(page, 200)
 	if got := b.text("#customer-service"); !strings.Contains(got, "Kapandı") {
 		t.Errorf("the customer's page after closing: %q", got)
+	}
+
+	// A product (made through the API), an article about it chosen on the
+	// article's form, and a request about the product that suggests it.
+	token, errOut, code := srv.runCLI(t, "", "token", "create", "-email", adminEmail, "-name", "e2e")
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, errOut)
+	}
+	status, body := bearerCall(t, srv, strings.TrimSpace(token), http.MethodPost, "/products",
+		map[string]any{"name": "Kombi bakımı", "unit": "hizmet", "unit_price": 150000, "kdv_rate_id": 1})
+	if status != http.StatusCreated {
+		t.Fatalf("POST /products: %d %s", status, body)
+	}
+	var product struct{ ID int64 }
+	if err := json.Unmarshal(body, &product); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/kb_articles/new", 200)
+	b.setValue("#f-title", "Kombi basıncı düşerse")
+	b.setValue("#f-body", "Dolum musluğunu açın, basıncı 1,5 bara getirin.")
+	b.click(fmt.Sprintf(`input[name="product_ids"][value="%d"]`, product.ID))
+	b.submit("#record-save", 200)
+	if got := b.text("main"); !strings.Contains(got, "Kombi bakımı") {
+		t.Fatalf("the article's page does not show its product: %q", got)
+	}
+	b.open(fmt.Sprintf("/service_requests/new?customer_id=%d", cust), 200)
+	b.setValue("#f-subject", "Kombi basınç kaybediyor")
+	b.setValue("#f-product_id", fmt.Sprint(product.ID))
+	b.submit("#record-save", 200)
+	b.waitVisible("#kb-suggested")
+	b.submit("#kb-suggested button", 200)
+	if got := b.text("#articles"); !strings.Contains(got, "Kombi basıncı düşerse") || b.exists("#kb-suggested") {
+		t.Errorf("after linking the suggested article: %q", got)
 	}
 
 	// The public form: off, then on; a lead is made; a flood is refused.
