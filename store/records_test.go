@@ -485,3 +485,16 @@ func TestSortByProvinceIsTurkish(t *testing.T) {
 		t.Errorf("by province: %v\nwant %v", got, want)
 	}
 }
+
+// A yes/no field declared on by default starts a new record on, as a
+// bool: the form shows it ticked and an API create without it saves it on.
+func TestNewValuesBoolDefault(t *testing.T) {
+	t.Parallel()
+	v := KBArticles.NewValues()
+	if b, ok := v["published"].(bool); !ok || !b {
+		t.Fatalf("published starts as %#v, want true", v["published"])
+	}
+	if b, ok := Products.NewValues()["active"].(bool); !ok || !b {
+		t.Fatalf("a product's active starts as %#v, want true", Products.NewValues()["active"])
+	}
+}

@@ -413,7 +413,11 @@ func (m *Module) NewValues() Values {
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		v[f.Name] = emptyValue(f.Kind)
-		if f.Default != "" {
+		switch {
+		case f.Default == "":
+		case f.Kind == Bool: // held as a bool, as a form or the API gives it
+			v[f.Name] = f.Default == "true"
+		default:
 			v[f.Name] = f.Default
 		}
 	}
