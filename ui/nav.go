@@ -42,6 +42,11 @@ var navigation = []navGroup{
 		{Key: "module.activities", Path: "/activities", Module: "activities"},
 		{Key: "module.opportunities", Path: "/opportunities", Module: "opportunities"},
 		{Key: "board.title", Path: "/opportunities/board", Module: "opportunities"},
+		{Key: "module.quotes", Path: "/quotes", Module: "quotes"},
+		{Key: "module.orders", Path: "/orders", Module: "orders"},
+		{Key: "module.invoices", Path: "/invoices", Module: "invoices"},
+		{Key: "module.payments", Path: "/payments", Module: "payments"},
+		{Key: "receivables.title", Path: receivablesPath, Module: "invoices"},
 	}},
 	{Key: "nav.service", Items: []navItem{
 		{Key: "service.queues", Path: queuesPath, Module: "service_requests"},
