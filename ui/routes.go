@@ -82,6 +82,7 @@ func (s *Server) Handler() http.Handler {
 	s.firmRoutes(in, admin)
 	s.serviceRoutes(in, admin)
 	s.salesRoutes(in)
+	s.productRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)
 	admin.HandleFunc("/recycle/{module}/{id:[0-9]+}/{action}", s.recycleAction).Methods(http.MethodPost)
 
