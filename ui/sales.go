@@ -54,7 +54,7 @@ func (s *Server) salesRoutes(in *mux.Router) {
 		in.HandleFunc(id, s.docShow(m)).Methods(http.MethodGet)
 		in.HandleFunc(id, s.docUpdate(m)).Methods(http.MethodPost)
 		in.HandleFunc(id+"/edit", s.docEdit(m)).Methods(http.MethodGet)
-		in.HandleFunc(id+"/delete", s.recordDelete(m)).Methods(http.MethodPost)
+		in.HandleFunc(id+"/delete", s.docDelete(m)).Methods(http.MethodPost)
 		in.HandleFunc(id+"/print", s.docPrint(m)).Methods(http.MethodGet)
 		in.HandleFunc(id+"/pdf", s.docPDF(m)).Methods(http.MethodGet)
 	}
@@ -207,8 +207,10 @@ func (s *Server) docShow(m *store.Module) http.HandlerFunc {
 		cur := doc.Values.Str("currency")
 		d := &docPage{Module: m, Record: doc.Record, URL: docURL(m, id), Status: status, StatusLabel: statusLabel(l, m, status),
 			Customer: doc.Refs["customer_id"], Lines: docLineRows(l, doc), Totals: totalRows(l, doc.Totals, cur),
-			Words: amountWords(doc.Totals, cur), CanDelete: rights.Delete,
-			CanEdit: rights.Edit && store.DocumentEditable(m, status)}
+			Words: amountWords(doc.Totals, cur),
+			// An issued invoice is only ever cancelled (the store refuses its deletion).
+			CanDelete: rights.Delete && (m.Key != store.Invoices.Key || status == store.InvoiceDraft),
+			CanEdit:   rights.Edit && store.DocumentEditable(m, status)}
 		if c, ok := doc.Values.Int("customer_id"); ok {
 			d.CustomerURL = recordURL(store.Customers, c)
 		}
@@ -458,4 +460,21 @@ func newDocURL(m *store.Module, customer int64, next string) string {
 		q.Set("next", next)
 	}
 	return "/" + m.Key + "/new?" + q.Encode()
+}
+
+// docDelete moves a document to the recycle bin, once confirmed; one
+// the store keeps (an issued invoice) stays, with the reason shown.
+func (s *Server) docDelete(m *store.Module) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		m := s.module(m)
+		rec, ok := s.loadRecord(w, r, m)
+		if !ok {
+			return
+		}
+		l := state(r).locale
+		if !s.confirmed(w, r, l.T("delete.heading", rec.Title()), l.T("delete.body"), docURL(m, rec.ID)) {
+			return
+		}
+		s.flowResult(w, r, docURL(m, rec.ID), s.store.Delete(r.Context(), state(r).actor, m, rec.ID), "record.deleted", "/"+m.Key)
+	}
 }

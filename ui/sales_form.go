@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,6 +316,10 @@ func (s *Server) renderDocForm(w http.ResponseWriter, r *http.Request, status in
 		d.Seen = in.seen.UTC().Format(time.RFC3339Nano)
 	}
 	d.Fields = formFields(l, m, in.vals, refs, errs, fc)
+	if err := s.contactChoices(r, in.vals, refs, d.Fields); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	for _, u := range store.Units {
 		d.Units = append(d.Units, option{Value: u, Label: l.T("choice.products.unit." + u)})
 	}
@@ -550,4 +555,38 @@ func (s *Server) docSaveFailed(w http.ResponseWriter, r *http.Request, m *store.
 	}
 	s.renderDocForm(w, r, status, m, c, in)
 	return true
+}
+
+// contactChoices makes the contact person a choice among the customer's
+// people (a company's yetkili), the current one kept.
+func (s *Server) contactChoices(r *http.Request, vals store.Values, refs map[string]string, fields []formField) error {
+	customer, ok := vals.Int("customer_id")
+	if !ok {
+		return nil
+	}
+	for i := range fields {
+		f := &fields[i]
+		if f.Name != "contact_id" || f.Disabled {
+			continue
+		}
+		contacts, err := s.store.Contacts(r.Context(), state(r).actor, customer)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var opts []option
+		for _, c := range contacts {
+			if c.Person != nil && c.Person.ID != customer {
+				opts = append(opts, option{Value: strconv.FormatInt(c.Person.ID, 10), Label: c.Person.Title()})
+			}
+		}
+		if f.Value != "" && !slices.ContainsFunc(opts, func(o option) bool { return o.Value == f.Value }) {
+			opts = append([]option{{Value: f.Value, Label: refs["contact_id"]}}, opts...)
+		}
+		f.Input = "select"
+		f.Options = selectOptions(opts, f.Value, true)
+	}
+	return nil
 }

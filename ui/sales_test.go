@@ -48,6 +48,11 @@ func TestSalesQuoteFormWithoutJavaScript(t *testing.T) {
 	c := p.admin
 	cid := strconv.FormatInt(p.customer, 10)
 
+	person, err := p.e.st.CreateContactPerson(context.Background(), p.adminActor, p.customer,
+		store.Values{"kind": "person", "first_name": "Ömer", "last_name": "Işık"}, "authorized")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Without a customer the form first asks whose quote it is.
 	pick := c.get("/quotes/new")
 	wantStatus(t, pick, http.StatusOK)
@@ -55,7 +60,8 @@ func TestSalesQuoteFormWithoutJavaScript(t *testing.T) {
 	newURL := "/quotes/new?customer_id=" + cid
 	form := c.get(newURL)
 	wantStatus(t, form, http.StatusOK)
-	wantBody(t, form, "Çağlar Tekstil A.Ş.", `name="line_description"`, `<option value="2000" selected>Genel oran %20</option>`, `id="add-line"`)
+	wantBody(t, form, "Çağlar Tekstil A.Ş.", `name="line_description"`, `<option value="2000" selected>Genel oran %20</option>`, `id="add-line"`,
+		`<option value="`+strconv.FormatInt(person.ID, 10)+`">Ömer Işık</option>`)
 
 	// "Add line" returns the form with everything typed and one more row.
 	vals := domainForm(p.customer)
@@ -183,7 +189,11 @@ func TestSalesFlowPagesToPayment(t *testing.T) {
 	wantRedirect(t, r, inv)
 	page = c.get(inv)
 	wantBody(t, page, p.e.tr("choice.invoices.status.issued"), `id="payment-form"`, `value="1.479,05"`)
-	wantNoBody(t, page, `id="edit-record"`, `id="issue"`)
+	wantNoBody(t, page, `id="edit-record"`, `id="issue"`, `id="delete-record"`)
+	// Deleting it anyway is refused with the store's reason.
+	r = c.submit(inv, inv+"/delete", url.Values{"confirmed": {"1"}})
+	wantRedirect(t, r, inv)
+	wantBody(t, c.get(inv), p.e.tr("error.invoice_not_deletable"))
 	if r := c.get(inv + "/edit"); r.Status != http.StatusSeeOther {
 		t.Errorf("edit form of an issued invoice: %d", r.Status)
 	}
