@@ -16,6 +16,10 @@ import (
 
 const receivablesPath = "/receivables"
 
+// receivablesLimit is how many overdue invoices the page lists, the most
+// overdue first; the buckets' counts and sums cover them all.
+const receivablesLimit = 100
+
 // paymentRow is one payment of an invoice.
 type paymentRow struct {
 	URL, Date, Amount, Method, Note string
@@ -153,6 +157,7 @@ type receivablesData struct {
 	Rows    []receivableRow
 	AllURL  string
 	Total   string // of the rows shown, per currency
+	Capped  bool   // more are overdue than the page lists
 }
 
 type bucketView struct {
@@ -173,12 +178,12 @@ func (s *Server) receivablesPage(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
 	l := st.locale
 	bucket := r.URL.Query().Get("bucket")
-	rec, err := s.store.Receivables(r.Context(), st.actor, store.ReceivablesQuery{Bucket: bucket})
+	rec, err := s.store.Receivables(r.Context(), st.actor, store.ReceivablesQuery{Bucket: bucket, Limit: receivablesLimit})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	d := &receivablesData{Bucket: bucket, AllURL: receivablesPath}
+	d := &receivablesData{Bucket: bucket, AllURL: receivablesPath, Capped: len(rec.Items) == receivablesLimit}
 	for _, b := range rec.Buckets {
 		d.Buckets = append(d.Buckets, bucketView{Name: b.Name, Label: l.T("receivables.bucket", b.Name), Count: b.Count,
 			URL: receivablesPath + "?" + url.Values{"bucket": {b.Name}}.Encode(), Totals: amountsText(l, b.Totals), Current: b.Name == bucket})
