@@ -296,3 +296,25 @@ func TestSalesReceivablesPage(t *testing.T) {
 	wantBody(t, c.get(receivablesPath+"?bucket=90%2B"), "FTR2019000000001")
 	wantStatus(t, c.get(receivablesPath+"?bucket=x"), http.StatusBadRequest)
 }
+
+// A quote made from an opportunity's page names it, and accepting the
+// quote wins the opportunity.
+func TestSalesQuoteFromAnOpportunity(t *testing.T) {
+	p := pipelineSetUp(t)
+	c := p.admin
+	opp := p.opp(t, "Filo lastikleri", p.customer, "Teklif", 1000000, thisMonth(20))
+	oppURL := "/opportunities/" + strconv.FormatInt(opp, 10)
+	newURL := "/quotes/new?" + url.Values{"customer_id": {strconv.FormatInt(p.customer, 10)}, "opportunity_id": {strconv.FormatInt(opp, 10)}}.Encode()
+	wantBody(t, c.get(oppURL), `href="`+strings.ReplaceAll(newURL, "&", "&amp;")+`"`)
+	form := c.get(newURL)
+	wantBody(t, form, "Filo lastikleri", `name="opportunity_id" value="`+strconv.FormatInt(opp, 10)+`"`)
+	vals := domainForm(p.customer)
+	vals.Set("opportunity_id", strconv.FormatInt(opp, 10))
+	q := "/quotes/" + created(t, c.submit(newURL, "/quotes", vals), "quotes")
+	wantRedirect(t, c.submit(q, q+"/status", url.Values{"status": {"sent"}}), q)
+	wantRedirect(t, c.submit(q, q+"/status", url.Values{"status": {"accepted"}}), q)
+	if p.stageOf(t, opp) != p.stages["Kazanıldı"] {
+		t.Error("accepting the quote did not win its opportunity")
+	}
+	wantBody(t, c.get(q), "Filo lastikleri")
+}
