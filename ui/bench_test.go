@@ -152,6 +152,12 @@ func TestMain(m *testing.M) {
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)
 	}
+	if salesBench.st != nil {
+		salesBench.st.Close()
+	}
+	if salesBench.dir != "" {
+		os.RemoveAll(salesBench.dir)
+	}
 	os.Exit(code)
 }
 

@@ -58,6 +58,7 @@ type customer360 struct {
 	Consent        *consentView
 	Opportunities  *oppSection      // nil without the right to read opportunities
 	Service        *serviceSection  // nil without the right to read service requests
+	Sales          *salesSection    // nil without the right to read sales documents
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
 }
 
@@ -217,6 +218,10 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Service, err = s.customerService(r, rec); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Sales, err = s.customerSales(r, rec); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

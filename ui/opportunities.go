@@ -237,11 +237,16 @@ func (s *Server) opportunityMove(w http.ResponseWriter, r *http.Request) {
 }
 
 // opportunityLinks are an opportunity page's own links: its customer's
-// page and the board.
-func opportunityLinks(rec *store.Record) []link {
+// page, the board, and for who may make one a quote for it (accepting
+// the quote wins the opportunity).
+func opportunityLinks(a *store.Actor, rec *store.Record) []link {
 	var out []link
 	if id, ok := rec.Values.Int("customer_id"); ok {
 		out = append(out, link{Label: "opportunities.to_customer", URL: recordURL(store.Customers, id) + "#opportunities"})
+		if a.Can(store.Quotes, store.ActCreate) {
+			out = append(out, link{Label: "quotes.new", URL: "/quotes/new?" + url.Values{"customer_id": {strconv.FormatInt(id, 10)},
+				"opportunity_id": {strconv.FormatInt(rec.ID, 10)}}.Encode()})
+		}
 	}
 	return append(out, link{Label: "board.title", URL: boardPath})
 }

@@ -539,7 +539,7 @@ func (s *Server) recordShow(m *store.Module) http.HandlerFunc {
 		case store.Activities.Key:
 			d.Links = activityLinks(rec)
 		case store.Opportunities.Key:
-			d.Links = opportunityLinks(rec)
+			d.Links = opportunityLinks(state(r).actor, rec)
 		case store.OpportunityStages.Key:
 			d.Links = stageLinks(state(r).actor)
 		}

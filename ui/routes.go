@@ -81,6 +81,8 @@ func (s *Server) Handler() http.Handler {
 	s.campaignRoutes(in)
 	s.firmRoutes(in, admin)
 	s.serviceRoutes(in, admin)
+	s.salesRoutes(in)
+	s.productRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)
 	admin.HandleFunc("/recycle/{module}/{id:[0-9]+}/{action}", s.recycleAction).Methods(http.MethodPost)
 
