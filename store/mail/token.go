@@ -42,7 +42,7 @@ func ParseToken(key []byte, token string) (int64, bool) {
 	if err != nil || id <= 0 {
 		return 0, false
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigPart)
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
 	if err != nil || !hmac.Equal(sig, tokenSig(key, id)) {
 		return 0, false
 	}
