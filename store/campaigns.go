@@ -67,6 +67,10 @@ var Campaigns = register(&Module{
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
 		{Name: "status", Kind: Choice, Choices: CampaignStatuses, Default: CampaignDraft, Computed: true, List: true, Filter: true},
 		{Name: "launched_at", Kind: DateTime, Computed: true},
+		// The template the campaign's e-mails are written from (needed to
+		// launch on e-mail), and what last went wrong sending them.
+		{Name: "email_template_id", Kind: Ref, Ref: "email_templates"},
+		{Name: "send_error", Kind: Text, Computed: true, Max: 1000},
 		{Name: "description", Kind: LongText},
 	},
 	Prepare: prepareCampaign,
