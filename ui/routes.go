@@ -79,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	s.opportunityRoutes(in, admin)
 	s.segmentRoutes(in)
 	s.campaignRoutes(in)
+	s.mailRoutes(r, in, admin)
 	s.firmRoutes(in, admin)
 	s.serviceRoutes(in, admin)
 	admin.HandleFunc("/recycle", s.recycleBin).Methods(http.MethodGet)
@@ -88,6 +89,9 @@ func (s *Server) Handler() http.Handler {
 	// still becomes a 500 page with the security headers set.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.csrfFailed))
+	for _, p := range csrfExempt {
+		cop.AddInsecureBypassPattern(http.MethodPost + " " + p)
+	}
 	var web http.Handler = r
 	web = s.setupGate(web)
 	web = s.checkCSRF(web)
