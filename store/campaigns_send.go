@@ -39,13 +39,17 @@ const maxSendFailures = 3
 // ErrMailNotConfigured is the answer to sending without SMTP settings.
 var ErrMailNotConfigured = errors.New("store: SMTP settings missing")
 
-// sendJob is what sending one campaign's e-mail needs to know.
+// sendJob is what sending one campaign's messages on one channel needs
+// to know.
 type sendJob struct {
 	id       int64
+	channel  string // CampaignEmail or CampaignSMS
 	owner    any
-	subject  string
-	body     string
+	subject  string // e-mail
+	body     string // e-mail: Markdown; SMS: the text
 	settings *MailSettings
+	sms      *SMSSettings
+	rate     int
 	key      []byte
 }
 
@@ -59,8 +63,9 @@ func (s *Store) UnsubscribeKey(ctx context.Context) ([]byte, error) {
 // it starts.
 func (s *Store) CampaignsToSend(ctx context.Context) ([]int64, error) {
 	rows, err := s.reads.query(ctx, `SELECT c.id FROM campaigns c WHERE c.status = ? AND c.deleted_at IS NULL AND c.send_error = ''
-		AND EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id AND m.channel = ? AND m.status = ? AND m.deleted_at IS NULL)
-		ORDER BY c.id`, CampaignRunning, CampaignEmail, MemberPending)
+		AND (EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id AND m.channel = ? AND m.status = ? AND m.deleted_at IS NULL)
+			OR EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id AND m.channel = ? AND m.status = ? AND m.deleted_at IS NULL))
+		ORDER BY c.id`, CampaignRunning, CampaignEmail, MemberPending, CampaignSMS, MemberPending)
 	if err != nil {
 		return nil, fmt.Errorf("campaigns to send: %w", err)
 	}
@@ -146,7 +151,42 @@ func (s *Store) SendCampaignMail(ctx context.Context, id int64, sender MailSende
 		sender = mail.NewConn(job.settings.Server())
 	}
 	defer sender.Close()
-	interval := time.Second / time.Duration(max(job.settings.Rate, 1))
+	return s.runQueue(ctx, job, func(c *claim) error { return sender.Send(job.settings.FromAddr, c.recipient, c.msg) })
+}
+
+// SendCampaign runs a campaign's queues: its e-mail, then its SMS, each
+// when the campaign has the channel and it can be sent (MailProblem,
+// SMSProblem).
+func (s *Store) SendCampaign(ctx context.Context, id int64) error {
+	sys := SystemActor()
+	if p, err := s.MailProblem(ctx, sys, id); err != nil {
+		return err
+	} else if p == "" && s.hasChannel(ctx, id, CampaignEmail) {
+		if err := s.SendCampaignMail(ctx, id, nil); err != nil {
+			return err
+		}
+	}
+	if p, err := s.SMSProblem(ctx, sys, id); err != nil {
+		return err
+	} else if p == "" && s.hasChannel(ctx, id, CampaignSMS) && ctx.Err() == nil {
+		return s.SendCampaignSMS(ctx, id, nil)
+	}
+	return nil
+}
+
+func (s *Store) hasChannel(ctx context.Context, id int64, channel string) bool {
+	var channels string
+	if err := s.reads.queryRow(ctx, "SELECT channels FROM campaigns WHERE id = ?", id).Scan(&channels); err != nil {
+		return false
+	}
+	return strings.Contains(","+channels+",", ","+channel+",")
+}
+
+// runQueue claims, delivers and records a job's members one by one at
+// its rate (see SendCampaignMail).
+func (s *Store) runQueue(ctx context.Context, job *sendJob, deliver func(*claim) error) error {
+	id := job.id
+	interval := time.Second / time.Duration(max(job.rate, 1))
 	next := time.Now()
 	failures := 0
 	for ctx.Err() == nil {
@@ -176,7 +216,7 @@ func (s *Store) SendCampaignMail(ctx context.Context, id int64, sender MailSende
 		if c.skipped {
 			continue
 		}
-		sendErr := sender.Send(job.settings.FromAddr, c.recipient, c.msg)
+		sendErr := deliver(c)
 		if err := s.recordSend(ctx, job, c, sendErr); err != nil {
 			return err
 		}
@@ -201,7 +241,7 @@ func (s *Store) sendJobOf(ctx context.Context, id int64) (*sendJob, error) {
 	if !settings.Configured() {
 		return nil, ErrMailNotConfigured
 	}
-	job := &sendJob{id: id, settings: settings}
+	job := &sendJob{id: id, channel: CampaignEmail, settings: settings, rate: settings.Rate}
 	var status, sendErr string
 	var owner sql.NullInt64
 	err = s.reads.queryRow(ctx, `SELECT c.status, c.send_error, c.owner_id, coalesce(t.subject, ''), coalesce(t.body, '')
@@ -246,7 +286,8 @@ type claim struct {
 	member    int64
 	activity  int64
 	recipient string
-	msg       []byte
+	msg       []byte // an e-mail in MIME form
+	text      string // an SMS
 	skipped   bool
 }
 
@@ -262,7 +303,7 @@ func (s *Store) claimMember(ctx context.Context, job *sendJob) (*claim, error) {
 		var customer int64
 		err := tx.QueryRowContext(ctx, `SELECT id, customer_id, recipient FROM campaign_members
 			WHERE campaign_id = ? AND channel = ? AND status = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-			job.id, CampaignEmail, MemberPending).Scan(&c.member, &customer, &c.recipient)
+			job.id, job.channel, MemberPending).Scan(&c.member, &customer, &c.recipient)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -278,7 +319,7 @@ func (s *Store) claimMember(ctx context.Context, job *sendJob) (*claim, error) {
 		}
 		allowed, reason := false, "no_address"
 		if cust != nil && c.recipient != "" {
-			st, err := contactability(ctx, tx, cust, ChannelEmail, PurposeCommercial, c.recipient)
+			st, err := contactability(ctx, tx, cust, campaignETK[job.channel], PurposeCommercial, c.recipient)
 			if err != nil {
 				return err
 			}
@@ -293,22 +334,12 @@ func (s *Store) claimMember(ctx context.Context, job *sendJob) (*claim, error) {
 		if err != nil {
 			return err
 		}
-		subject, err := mail.Merge(job.subject, values)
+		typ, subject, body, err := job.compose(&c, values)
 		if err != nil {
-			return err
-		}
-		body, err := mail.Merge(job.body, values)
-		if err != nil {
-			return err
-		}
-		msg := &mail.Message{FromName: job.settings.FromName, From: job.settings.FromAddr, To: c.recipient,
-			Subject: subject, Markdown: body, Unsubscribe: job.settings.BaseURL + UnsubscribePath + mail.Token(job.key, c.member),
-			UnsubscribeText: "Bu e-postaları artık almak istemiyorsanız tek tıkla listeden çıkabilirsiniz:"}
-		if c.msg, err = msg.Bytes(); err != nil {
 			return err
 		}
 		act, err := s.insert(ctx, tx, sys, s.mod(Activities), Values{
-			"type": ActivityEmail, "subject": truncate(subject, 200), "customer_id": customer, "status": "planned",
+			"type": typ, "subject": truncate(subject, 200), "customer_id": customer, "status": "planned",
 			"direction": "out", "purpose": PurposeCommercial, "recipient": c.recipient, "owner_id": job.owner,
 			"related_module": Campaigns.Key, "related_id": job.id, "description": truncate(body, 20000),
 		})
@@ -320,6 +351,29 @@ func (s *Store) claimMember(ctx context.Context, job *sendJob) (*claim, error) {
 		return err
 	})
 	return out, err
+}
+
+// compose writes a claimed member's message from the job's template and
+// the customer's merge fields: the activity's type, subject and text.
+func (job *sendJob) compose(c *claim, values map[string]string) (typ, subject, body string, err error) {
+	body, err = mail.Merge(job.body, values)
+	if err != nil {
+		return "", "", "", err
+	}
+	if job.channel == CampaignSMS {
+		c.text = job.sms.Commercial(body)
+		return ActivitySMS, truncate(c.text, 80), c.text, nil
+	}
+	if subject, err = mail.Merge(job.subject, values); err != nil {
+		return "", "", "", err
+	}
+	msg := &mail.Message{FromName: job.settings.FromName, From: job.settings.FromAddr, To: c.recipient,
+		Subject: subject, Markdown: body, Unsubscribe: job.settings.BaseURL + UnsubscribePath + mail.Token(job.key, c.member),
+		UnsubscribeText: "Bu e-postaları artık almak istemiyorsanız tek tıkla listeden çıkabilirsiniz:"}
+	if c.msg, err = msg.Bytes(); err != nil {
+		return "", "", "", err
+	}
+	return ActivityEmail, subject, body, nil
 }
 
 // recordSend records a claimed member's outcome: sent (its activity done)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -44,11 +43,13 @@ type campaignData struct {
 	Members    int64
 	Excluded   int64
 	MembersURL string
-	// E-mail sending: under way now, stopped with an error, why it cannot
-	// start, and whether this user may start or resume it.
+	// E-mail and SMS sending: under way now, stopped with an error, why
+	// each channel cannot be sent, and whether this user may start or
+	// resume it.
 	Sending     bool
 	SendError   string
 	MailProblem string
+	SMSProblem  string
 	CanSend     bool
 }
 
@@ -179,9 +180,7 @@ func (s *Server) campaignLaunch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.addFlash(r, "ok", "campaigns.launched", strconv.Itoa(l.Members), strconv.Itoa(l.Excluded))
-	if problem, err := s.store.MailProblem(r.Context(), st.actor, id); err == nil && problem == "" {
-		s.startSending(id)
-	}
+	s.startSending(id) // the channels that can be sent are
 	s.redirect(w, r, recordURL(store.Campaigns, id))
 }
 
@@ -260,27 +259,33 @@ func (s *Server) apiCampaignLaunch(w http.ResponseWriter, r *http.Request) {
 	}{id, store.CampaignRunning, l.Members, l.Excluded})
 }
 
-// campaignSending fills the page's e-mail sending state.
+// campaignSending fills the page's sending state.
 func (s *Server) campaignSending(r *http.Request, d *campaignData, tallies []store.MemberTally) error {
 	st := state(r)
 	rec := d.Record
-	if !slices.Contains(strings.Split(rec.Values.Str("channels"), ","), store.CampaignEmail) {
-		return nil
-	}
-	problem, err := s.store.MailProblem(r.Context(), st.actor, rec.ID)
+	mailProblem, err := s.store.MailProblem(r.Context(), st.actor, rec.ID)
 	if err != nil {
 		return err
 	}
-	if problem != "" {
-		d.MailProblem = st.locale.T(problem)
+	smsProblem, err := s.store.SMSProblem(r.Context(), st.actor, rec.ID)
+	if err != nil {
+		return err
+	}
+	if mailProblem != "" {
+		d.MailProblem = st.locale.T(mailProblem)
+	}
+	if smsProblem != "" {
+		d.SMSProblem = st.locale.T(smsProblem)
 	}
 	d.Sending = s.sends.busy(rec.ID)
 	d.SendError = rec.Values.Str("send_error")
-	pending := false
+	sendable := false
 	for _, t := range tallies {
-		pending = pending || t.Channel == store.CampaignEmail && t.Status == store.MemberPending
+		if t.Status == store.MemberPending {
+			sendable = sendable || t.Channel == store.CampaignEmail && mailProblem == "" || t.Channel == store.CampaignSMS && smsProblem == ""
+		}
 	}
-	d.CanSend = d.Can.Edit && !d.Sending && pending && problem == "" && rec.Values.Str("status") == store.CampaignRunning
+	d.CanSend = d.Can.Edit && !d.Sending && sendable && rec.Values.Str("status") == store.CampaignRunning
 	return nil
 }
 
@@ -302,14 +307,7 @@ func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	problem, err := s.store.MailProblem(r.Context(), st.actor, id)
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	if problem != "" {
-		s.addFlash(r, "error", "campaigns.send_problem", st.locale.T(problem))
-	} else if s.startSending(id) {
+	if s.startSending(id) {
 		s.addFlash(r, "ok", "campaigns.send_started")
 	}
 	s.redirect(w, r, recordURL(store.Campaigns, id))

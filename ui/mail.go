@@ -36,6 +36,7 @@ func (s *Server) mailRoutes(r, in, admin *mux.Router) {
 	admin.HandleFunc(mailPath, s.mailForm).Methods(http.MethodGet)
 	admin.HandleFunc(mailPath, s.mailSubmit).Methods(http.MethodPost)
 	admin.HandleFunc(mailTestPath, s.mailTest).Methods(http.MethodPost)
+	s.smsRoutes(admin)
 	s.listRoutes(in, emailTemplatesList)
 	s.recordRoutes(in, store.EmailTemplates, s.recordShow(store.EmailTemplates))
 }
@@ -181,12 +182,12 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "mail_unsubscribe", s.newPage(r, "mail.unsubscribe_title", &unsubscribeData{Text: text}))
 }
 
-// startSending runs a campaign's e-mail queue in the background, unless
+// startSending runs a campaign's e-mail and SMS queues in the background, unless
 // it runs already; a failure is logged and, where it concerns the
 // campaign, kept on it by the store (send_error).
 func (s *Server) startSending(id int64) bool {
 	return s.sends.start(id, func(ctx context.Context) {
-		if err := s.store.SendCampaignMail(ctx, id, nil); err != nil && ctx.Err() == nil {
+		if err := s.store.SendCampaign(ctx, id); err != nil && ctx.Err() == nil {
 			s.log.Error("campaign e-mail", "campaign", id, "err", err)
 		}
 	})

@@ -20,7 +20,7 @@ import (
 // a mail program's one-click unsubscribe (RFC 8058: a POST without a
 // session or CSRF token) records RET; a forged link is refused.
 func TestCampaignMailOnBootAndOneClickUnsubscribe(t *testing.T) {
-	e, c := setUp(t)
+	e, _ := setUp(t)
 	ctx, sys := context.Background(), store.SystemActor()
 	smtp := mailtest.Start(t)
 	settings, keep, errs := store.ParseMailForm(map[string][]string{"host": {smtp.Host}, "port": {strconv.Itoa(smtp.Port)},
@@ -64,7 +64,7 @@ func TestCampaignMailOnBootAndOneClickUnsubscribe(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c = e.client()
+	c := e.client()
 	c.login(adminEmail, adminPassword)
 	page := c.get("/campaigns/" + strconv.FormatInt(camp.ID, 10))
 	wantStatus(t, page, http.StatusOK)
@@ -112,5 +112,27 @@ func TestCampaignMailOnBootAndOneClickUnsubscribe(t *testing.T) {
 	other.login("satis@firma.com.tr", "Kedi-Mavi-Tekne-42")
 	if r := other.get(mailPath); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
 		t.Errorf("a user reached the SMTP settings: %d", r.Status)
+	}
+}
+
+// The SMS gateway form: bad input comes back filled in with the field
+// named; good input is saved, and a campaign on SMS then sends through it.
+func TestSMSSettingsForm(t *testing.T) {
+	_, c := setUp(t)
+	bad := url.Values{"url": {"http://gw.local/send?to={{numara}}"}, "method": {"POST"}, "body_kind": {"form"},
+		"body": {"to={{telefon}}&msg={{mesaj}}"}, "status": {"200"}, "brand_code": {"B0012"}, "opt_out": {"RET yazıp 3333'e gönderin"}, "rate": {"5"}}
+	r := c.submit(smsPath, smsPath, bad)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.Body, "Bilinmeyen birleştirme alanı: {{numara}}.") || !strings.Contains(r.Body, `value="B0012"`) {
+		t.Errorf("the refused form does not name the placeholder or lost the input:\n%s", r.Body)
+	}
+	good := url.Values{}
+	for k, v := range bad {
+		good[k] = v
+	}
+	good.Set("url", "http://gw.local/send")
+	wantStatus(t, c.submit(smsPath, smsPath, good), http.StatusSeeOther)
+	if page := c.get(smsPath); !strings.Contains(page.Body, `value="http://gw.local/send"`) {
+		t.Errorf("saved settings not shown:\n%s", page.Body)
 	}
 }

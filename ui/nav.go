@@ -59,6 +59,7 @@ var navigation = []navGroup{
 		{Key: "nav.fields", Path: "/admin/fields", Admin: true},
 		{Key: "firm.title", Path: "/settings/firm", Admin: true},
 		{Key: "mail.title", Path: mailPath, Admin: true},
+		{Key: "sms.title", Path: smsPath, Admin: true},
 		{Key: "stages.title", Path: "/settings/stages", Admin: true},
 		{Key: "service.settings", Path: serviceSettingsPath, Admin: true},
 		{Key: "nav.kvkk", Path: "/admin/kvkk", Admin: true},

@@ -25,6 +25,9 @@ CREATE INDEX email_templates_deleted ON email_templates (deleted_at) WHERE delet
 -- its sending last ('' while all is well).
 ALTER TABLE campaigns ADD COLUMN email_template_id INTEGER REFERENCES email_templates (id);
 ALTER TABLE campaigns ADD COLUMN send_error TEXT NOT NULL DEFAULT '';
+-- The SMS's text (merge fields as in e-mail templates); the İYS brand
+-- code and the opt-out text of the SMS settings are added when it is sent.
+ALTER TABLE campaigns ADD COLUMN sms_text TEXT NOT NULL DEFAULT '';
 CREATE INDEX campaigns_email_template ON campaigns (email_template_id) WHERE email_template_id IS NOT NULL;
 
 -- The queue: a campaign's pending members on a channel, in order.
