@@ -479,6 +479,9 @@ func (s *Store) Unsubscribe(ctx context.Context, token string) (Unsubscribed, er
 		if err != nil || st.Status == ConsentRefused {
 			return err
 		}
+		if _, _, err := s.update(ctx, tx, SystemActor(), s.mod(CampaignMembers), id, Values{"unsubscribed_at": now().UTC().Format(tr.DateTimeLayout)}); err != nil {
+			return err
+		}
 		_, err = s.insert(ctx, tx, SystemActor(), s.mod(Consents), Values{
 			"customer_id": customer, "channel": ChannelEmail, "recipient": out.Recipient, "status": ConsentRefused,
 			"source": "HS_EPOSTA", "consent_date": now().UTC().Format(tr.DateTimeLayout),

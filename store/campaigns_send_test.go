@@ -160,6 +160,10 @@ func TestCampaignMailConsentUnsubscribeAndNextLaunch(t *testing.T) {
 	if _, err := fx.st.Unsubscribe(fx.ctx, token+"x"); err != ErrNotFound {
 		t.Errorf("bad token: %v", err)
 	}
+	res, err := fx.st.CampaignResults(fx.ctx, fx.mkt, id)
+	if err != nil || len(res.Channels) != 1 || res.Channels[0].Delivered != 2 || res.Channels[0].Unsubscribed != 1 || res.Channels[0].Failed != 0 {
+		t.Errorf("results %+v, %v", res, err)
+	}
 	// The next launch leaves them out.
 	next := fx.mailCampaign(t, "subat", tmpl)
 	if s := fx.memberStatuses(t, next)["sukru@ornek.com.tr"]; s != MemberExcluded {

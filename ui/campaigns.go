@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -51,6 +52,30 @@ type campaignData struct {
 	MailProblem string
 	SMSProblem  string
 	CanSend     bool
+	Results     *store.CampaignResult
+	ResultRows  []resultRow
+	ROIText     string // "%50", "-%12,5"; "" without a budget
+}
+
+// percentText writes basis points the Turkish way: 1250 → "%12,5",
+// -500 → "-%5".
+func percentText(bp int64) string {
+	sign := ""
+	if bp < 0 {
+		sign, bp = "-", -bp
+	}
+	s := strconv.FormatInt(bp/100, 10)
+	if frac := bp % 100; frac != 0 {
+		f := strconv.FormatInt(frac+100, 10)[1:]
+		s += "," + strings.TrimRight(f, "0")
+	}
+	return sign + "%" + s
+}
+
+// resultRow is one channel's results, labelled.
+type resultRow struct {
+	Channel string
+	store.ChannelResult
 }
 
 // channelTally is one channel's members on the campaign page.
@@ -109,6 +134,16 @@ func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) {
 	if err := s.campaignSending(r, d, tallies); err != nil {
 		s.storeError(w, r, err)
 		return
+	}
+	if d.Results, err = s.store.CampaignResults(r.Context(), st.actor, rec.ID); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if d.Results.ROI.Valid {
+		d.ROIText = percentText(d.Results.ROI.Int64)
+	}
+	for _, c := range d.Results.Channels {
+		d.ResultRows = append(d.ResultRows, resultRow{Channel: l.T("choice.campaigns.channels." + c.Channel), ChannelResult: c})
 	}
 	if d.History, err = s.history(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)

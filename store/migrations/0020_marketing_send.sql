@@ -33,6 +33,14 @@ CREATE INDEX campaigns_email_template ON campaigns (email_template_id) WHERE ema
 -- The queue: a campaign's pending members on a channel, in order.
 CREATE INDEX campaign_members_queue ON campaign_members (campaign_id, channel, id) WHERE status = 'pending' AND deleted_at IS NULL;
 
+-- Results: when a member unsubscribed through the campaign's link, and
+-- the campaign a lead (customer) or an opportunity came from.
+ALTER TABLE campaign_members ADD COLUMN unsubscribed_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN campaign_id INTEGER REFERENCES campaigns (id) ON DELETE SET NULL;
+CREATE INDEX customers_campaign ON customers (campaign_id) WHERE campaign_id IS NOT NULL AND deleted_at IS NULL;
+ALTER TABLE opportunities ADD COLUMN campaign_id INTEGER REFERENCES campaigns (id) ON DELETE SET NULL;
+CREATE INDEX opportunities_campaign ON opportunities (campaign_id, status) WHERE campaign_id IS NOT NULL AND deleted_at IS NULL;
+
 INSERT INTO roles_permissions (record_id, module, item, value)
 SELECT v.column1, v.column2, v.column3, v.column4 FROM (VALUES
     (3, 'email_templates', 'read', 'all'), (3, 'email_templates', 'create', 'all'), (3, 'email_templates', 'edit', 'all'),

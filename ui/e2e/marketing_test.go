@@ -143,6 +143,10 @@ func TestMarketingInBrowser(t *testing.T) {
 	if got := anon.text("#unsubscribe-text"); !strings.Contains(got, "info@gulyagi.com.tr") {
 		t.Errorf("unsubscribe page reads %q", got)
 	}
+	b.open(campaignURL, 200)
+	if got := b.text("#result-email .unsubscribed"); got != "1" {
+		t.Errorf("the campaign's results count %q unsubscribed, want 1", got)
+	}
 	b.open("/customers/"+strconv.FormatInt(trader, 10), 200)
 	row := eval[string](b, `[...document.querySelectorAll("#consent tbody tr")].map(r => r.innerText).find(t => t.includes("info@gulyagi.com.tr")) || ""`)
 	if !strings.Contains(row, "E-posta") || !strings.Contains(row, "ETK reddetti") {
