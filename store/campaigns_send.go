@@ -301,9 +301,12 @@ func (s *Store) claimMember(ctx context.Context, job *sendJob) (*claim, error) {
 		out = nil
 		var c claim
 		var customer int64
+		// A campaign completed, cancelled or deleted meanwhile sends no more.
 		err := tx.QueryRowContext(ctx, `SELECT id, customer_id, recipient FROM campaign_members
-			WHERE campaign_id = ? AND channel = ? AND status = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-			job.id, job.channel, MemberPending).Scan(&c.member, &customer, &c.recipient)
+			WHERE campaign_id = ? AND channel = ? AND status = ? AND deleted_at IS NULL
+				AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id AND c.status = ? AND c.deleted_at IS NULL)
+			ORDER BY id LIMIT 1`,
+			job.id, job.channel, MemberPending, CampaignRunning).Scan(&c.member, &customer, &c.recipient)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

@@ -239,6 +239,22 @@ func TestCampaignMailResumesWithoutSendingTwice(t *testing.T) {
 	if ids, _ := fx.st.CampaignsToSend(fx.ctx); len(ids) != 0 {
 		t.Errorf("still to send: %v", ids)
 	}
+
+	// A campaign cancelled while it sends sends no more.
+	for i := range 3 {
+		mustCreate(t, fx.st, fx.admin, Customers, company("İptal "+strconv.Itoa(i), Values{"email": "i" + strconv.Itoa(i) + "@ornek.com.tr", "tags": []string{"iptal"}}))
+	}
+	cancelled := fx.mailCampaign(t, "iptal", tmpl)
+	if err := fx.st.SetCampaignStatus(fx.ctx, fx.mkt, cancelled, CampaignCancelled); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.Messages())
+	if c, err := fx.st.claimMember(fx.ctx, &sendJob{id: cancelled, channel: CampaignEmail, settings: job.settings, key: job.key}); err != nil || c != nil {
+		t.Errorf("claimed from a cancelled campaign: %+v, %v", c, err)
+	}
+	if err := fx.st.SendCampaignMail(fx.ctx, cancelled, nil); err != nil || len(srv.Messages()) != before {
+		t.Errorf("a cancelled campaign sent: %v, %d", err, len(srv.Messages())-before)
+	}
 }
 
 func TestCampaignMailFailures(t *testing.T) {
