@@ -57,6 +57,8 @@ var CampaignMembers = register(&Module{
 		{Name: "reason", Kind: Choice, Choices: MemberReasons, Computed: true, List: true, Filter: true},
 		{Name: "sent_at", Kind: DateTime, Computed: true, List: true},
 		{Name: "error", Kind: Text, Computed: true},
+		// When the customer unsubscribed through this message's link.
+		{Name: "unsubscribed_at", Kind: DateTime, Computed: true},
 		// What came of the contact, in the user's words.
 		{Name: "note", Kind: LongText, Max: 2000},
 	},

@@ -67,6 +67,13 @@ var Campaigns = register(&Module{
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
 		{Name: "status", Kind: Choice, Choices: CampaignStatuses, Default: CampaignDraft, Computed: true, List: true, Filter: true},
 		{Name: "launched_at", Kind: DateTime, Computed: true},
+		// The template the campaign's e-mails are written from (needed to
+		// launch on e-mail), and what last went wrong sending them.
+		{Name: "email_template_id", Kind: Ref, Ref: "email_templates"},
+		{Name: "send_error", Kind: Text, Computed: true, Max: 1000},
+		// The SMS's text, with the e-mail templates' merge fields; the İYS
+		// brand code and the opt-out text are added to it when it is sent.
+		{Name: "sms_text", Kind: LongText, Max: 600},
 		{Name: "description", Kind: LongText},
 	},
 	Prepare: prepareCampaign,
@@ -78,6 +85,7 @@ func prepareCampaign(v Values, errs *ValidationError) {
 	if v.Str("status") == "" {
 		v["status"] = CampaignDraft
 	}
+	checkMergeFields("sms_text", v.Str("sms_text"), errs)
 	if s, e := v.Str("starts_on"), v.Str("ends_on"); s != "" && e != "" && e < s {
 		errs.Add("ends_on", "error.campaign_ends_before")
 	}

@@ -46,6 +46,8 @@ var Customers = register(&Module{
 		{Name: "source", Kind: Choice, Choices: []string{"website", "referral", "phone", "visit", "fair", "social_media", "advertisement", "campaign", "other"}, Filter: true},
 		{Name: "tags", Kind: Tags, Search: true, Filter: true, List: true},
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
+		// The marketing campaign the customer (a lead) came from.
+		{Name: "campaign_id", Kind: Ref, Ref: "campaigns", Filter: true},
 		{Name: "notes", Kind: LongText},
 		{Name: QualityField, Kind: Int, Computed: true, List: true, Sort: true, Filter: true, Bands: QualityBands},
 	},

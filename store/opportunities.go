@@ -65,6 +65,8 @@ var Opportunities = register(&Module{
 		// customer page's indexes.
 		{Name: "status", Kind: Choice, Choices: StageKinds, Computed: true, List: true, Filter: true},
 		{Name: "lost_reason", Kind: Text, Max: 500},
+		// The marketing campaign it came from.
+		{Name: "campaign_id", Kind: Ref, Ref: "campaigns", Filter: true},
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
 		{Name: "description", Kind: LongText},
 		// When it was won or lost, in UTC; '' while open.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -22,7 +23,7 @@ var campaignsList = &listSpec{Key: "campaigns", Module: store.Campaigns, TitleKe
 	EmptyKey: "campaigns.empty"}
 
 var campaignMembersList = &listSpec{Key: "campaign_members", Module: store.CampaignMembers, TitleKey: "module.campaign_members",
-	Columns:  []string{"recipient", "customer_id", "channel", "status", "reason", "sent_at"},
+	Columns:  []string{"recipient", "customer_id", "channel", "status", "reason", "sent_at", "error"},
 	EmptyKey: "campaign_members.empty"}
 
 func (s *Server) campaignRoutes(in *mux.Router) {
@@ -30,6 +31,7 @@ func (s *Server) campaignRoutes(in *mux.Router) {
 	s.recordRoutes(in, store.Campaigns, s.campaignShow)
 	in.HandleFunc("/campaigns/{id:[0-9]+}/launch", s.campaignLaunch).Methods(http.MethodPost)
 	in.HandleFunc("/campaigns/{id:[0-9]+}/status", s.campaignStatus).Methods(http.MethodPost)
+	in.HandleFunc("/campaigns/{id:[0-9]+}/send", s.campaignSend).Methods(http.MethodPost)
 	s.listRoutes(in, campaignMembersList)
 	s.recordRoutes(in, store.CampaignMembers, s.recordShow(store.CampaignMembers))
 }
@@ -42,10 +44,43 @@ type campaignData struct {
 	Members    int64
 	Excluded   int64
 	MembersURL string
+	// E-mail and SMS sending: under way now, stopped with an error, why
+	// each channel cannot be sent, and whether this user may start or
+	// resume it.
+	Sending     bool
+	SendError   string
+	MailProblem string
+	SMSProblem  string
+	CanSend     bool
+	Results     *store.CampaignResult
+	ResultRows  []resultRow
+	ROIText     string // "%50", "-%12,5"; "" without a budget
+}
+
+// percentText writes basis points the Turkish way: 1250 → "%12,5",
+// -500 → "-%5".
+func percentText(bp int64) string {
+	sign := ""
+	if bp < 0 {
+		sign, bp = "-", -bp
+	}
+	s := strconv.FormatInt(bp/100, 10)
+	if frac := bp % 100; frac != 0 {
+		f := strconv.FormatInt(frac+100, 10)[1:]
+		s += "," + strings.TrimRight(f, "0")
+	}
+	return sign + "%" + s
+}
+
+// resultRow is one channel's results, labelled.
+type resultRow struct {
+	Channel string
+	store.ChannelResult
 }
 
 // channelTally is one channel's members on the campaign page.
 type channelTally struct {
+	Key      string // the channel: email, sms, call, visit
 	Channel  string // label
 	Total    int64
 	Pending  int64
@@ -96,12 +131,27 @@ func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) {
 		d.Members += c.Total
 		d.Excluded += c.Excluded
 	}
+	if err := s.campaignSending(r, d, tallies); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if d.Results, err = s.store.CampaignResults(r.Context(), st.actor, rec.ID); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if d.Results.ROI.Valid {
+		d.ROIText = percentText(d.Results.ROI.Int64)
+	}
+	for _, c := range d.Results.Channels {
+		d.ResultRows = append(d.ResultRows, resultRow{Channel: l.T("choice.campaigns.channels." + c.Channel), ChannelResult: c})
+	}
 	if d.History, err = s.history(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	p := s.newPage(r, m.Label, d)
 	p.Title = rec.Title()
+	p.Refresh = d.Sending
 	s.render(w, r, http.StatusOK, "campaigns_show", p)
 }
 
@@ -110,7 +160,7 @@ func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) {
 func tallyChannels(l *i18n.Locale, tallies []store.MemberTally, listURL string) []channelTally {
 	var out []channelTally
 	for _, ch := range store.CampaignChannels {
-		c := channelTally{Channel: l.T("choice.campaigns.channels." + ch), ListURL: listURL + "&channel=" + ch}
+		c := channelTally{Key: ch, Channel: l.T("choice.campaigns.channels." + ch), ListURL: listURL + "&channel=" + ch}
 		reasons := map[string]int64{}
 		for _, t := range tallies {
 			if t.Channel != ch {
@@ -165,6 +215,7 @@ func (s *Server) campaignLaunch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.addFlash(r, "ok", "campaigns.launched", strconv.Itoa(l.Members), strconv.Itoa(l.Excluded))
+	s.startSending(id) // the channels that can be sent are
 	s.redirect(w, r, recordURL(store.Campaigns, id))
 }
 
@@ -241,4 +292,58 @@ func (s *Server) apiCampaignLaunch(w http.ResponseWriter, r *http.Request) {
 		Members  int    `json:"members"`
 		Excluded int    `json:"excluded"`
 	}{id, store.CampaignRunning, l.Members, l.Excluded})
+}
+
+// campaignSending fills the page's sending state.
+func (s *Server) campaignSending(r *http.Request, d *campaignData, tallies []store.MemberTally) error {
+	st := state(r)
+	rec := d.Record
+	mailProblem, err := s.store.MailProblem(r.Context(), st.actor, rec.ID)
+	if err != nil {
+		return err
+	}
+	smsProblem, err := s.store.SMSProblem(r.Context(), st.actor, rec.ID)
+	if err != nil {
+		return err
+	}
+	if mailProblem != "" {
+		d.MailProblem = st.locale.T(mailProblem)
+	}
+	if smsProblem != "" {
+		d.SMSProblem = st.locale.T(smsProblem)
+	}
+	d.Sending = s.sends.busy(rec.ID)
+	d.SendError = rec.Values.Str("send_error")
+	sendable := false
+	for _, t := range tallies {
+		if t.Status == store.MemberPending {
+			sendable = sendable || t.Channel == store.CampaignEmail && mailProblem == "" || t.Channel == store.CampaignSMS && smsProblem == ""
+		}
+	}
+	d.CanSend = d.Can.Edit && !d.Sending && sendable && rec.Values.Str("status") == store.CampaignRunning
+	return nil
+}
+
+// campaignSend starts (or, after a stop, resumes) sending the campaign's
+// e-mail: the recorded problem is cleared and the queue runs on.
+func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	st := state(r)
+	err := s.store.ResumeCampaignMail(r.Context(), st.actor, id)
+	if s.flashValidation(r, err) {
+		s.redirect(w, r, recordURL(store.Campaigns, id))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if s.startSending(id) {
+		s.addFlash(r, "ok", "campaigns.send_started")
+	}
+	s.redirect(w, r, recordURL(store.Campaigns, id))
 }

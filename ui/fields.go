@@ -163,6 +163,11 @@ func formFields(l *i18n.Locale, m *store.Module, v store.Values, refs map[string
 		case store.Tags:
 			ff.Hint = l.T("form.tags_hint")
 		}
+		// A module may explain a field in its catalogue under
+		// "hint.<module>.<field>" (a template's merge fields).
+		if key := "hint." + m.Key + "." + f.Name; l.T(key) != key {
+			ff.Hint = l.T(key)
+		}
 		out = append(out, ff)
 	}
 	return out

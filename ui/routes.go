@@ -79,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	s.opportunityRoutes(in, admin)
 	s.segmentRoutes(in)
 	s.campaignRoutes(in)
+	s.mailRoutes(r, in, admin)
 	s.firmRoutes(in, admin)
 	s.serviceRoutes(in, admin)
 	s.salesRoutes(in)
@@ -90,6 +91,9 @@ func (s *Server) Handler() http.Handler {
 	// still becomes a 500 page with the security headers set.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.csrfFailed))
+	for _, p := range csrfExempt {
+		cop.AddInsecureBypassPattern(http.MethodPost + " " + p)
+	}
 	var web http.Handler = r
 	web = s.setupGate(web)
 	web = s.checkCSRF(web)

@@ -40,6 +40,8 @@ type Server struct {
 	// publicLimiter counts the public request form's submissions.
 	publicLimiter *loginLimiter
 	jobs          *jobs
+	// sends run campaigns' e-mail queues, by campaign id.
+	sends *jobs
 
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
@@ -81,7 +83,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
-	return &Server{
+	s := &Server{
 		store:         st,
 		cfg:           cfg,
 		log:           cfg.Logger,
@@ -92,7 +94,13 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		limiter:       newLoginLimiter(),
 		publicLimiter: newPublicLimiter(),
 		jobs:          newJobs(),
-	}, nil
+		sends:         newJobs(),
+	}
+	// Campaigns that were sending when the server last stopped go on.
+	if err := s.resumeSending(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close stops the server's background work: a running import stops after
@@ -101,4 +109,5 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 // the HTTP server has shut down and before the store is closed.
 func (s *Server) Close() {
 	s.jobs.close()
+	s.sends.close()
 }
