@@ -58,7 +58,7 @@ type campaignData struct {
 }
 
 // percentText writes basis points the Turkish way: 1250 → "%12,5",
-// -500 → "-%5".
+// -500 → "-%5" (a KDV rate, a line discount, a campaign's ROI).
 func percentText(bp int64) string {
 	sign := ""
 	if bp < 0 {

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -146,17 +144,6 @@ func docLineRows(l *i18n.Locale, d *store.Document) []docLineRow {
 		}
 	}
 	return rows
-}
-
-// percentText is basis points as a Turkish percentage: 1250 → "%12,5".
-func percentText(bp int64) string {
-	whole, frac := bp/100, bp%100
-	s := "%" + strconv.FormatInt(whole, 10)
-	if frac != 0 {
-		f := fmt.Sprintf("%02d", frac)
-		s += "," + strings.TrimRight(f, "0")
-	}
-	return s
 }
 
 // totalRows are the foot of a document: subtotal, discount, KDV per
