@@ -131,6 +131,10 @@ func TestImportWizard(t *testing.T) {
 	// The list offers the wizard next to the export.
 	wantBody(t, c.get("/customers"), `id="import-link"`, `href="/customers/import"`)
 	wantBody(t, c.get("/leads"), `href="/customers/import?stage=lead"`)
+	// A module without the wizard does not link to one, even for the
+	// administrator who may import into it.
+	wantNoBody(t, c.get("/products"), `id="import-link"`)
+	wantNoBody(t, c.get("/invoices"), `id="import-link"`)
 	r := c.get("/customers/import")
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, e.tr("import.upload_heading"), `enctype="multipart/form-data"`)

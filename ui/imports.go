@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,12 @@ import (
 // importModules are the modules with an import wizard: those with a list
 // page of their own (the leads list imports into customers).
 var importModules = []*store.Module{store.Customers, store.Assets}
+
+// hasImportWizard says whether m's list may offer the import wizard. By
+// key: the module a store serves is its own copy, with custom fields.
+func hasImportWizard(m *store.Module) bool {
+	return slices.ContainsFunc(importModules, func(w *store.Module) bool { return w.Key == m.Key })
+}
 
 // previewRows is how many rows the preview shows.
 const previewRows = 20

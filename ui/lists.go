@@ -258,9 +258,9 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		d.ExportURL = "/" + spec.Key + "/export?" + d.Query
 		d.ExportVCard = CanExportAs(m, "vcf")
 	}
-	if a.Can(m, store.ActImport) {
+	if a.Can(m, store.ActImport) && hasImportWizard(m) {
 		// A list of some of the module's records (the leads) imports
-		// records of its kind.
+		// records of its kind. Only modules with the wizard offer it.
 		d.ImportURL = "/" + m.Key + "/import"
 		if len(spec.Fixed) > 0 {
 			fixed := url.Values{}
