@@ -187,6 +187,9 @@ type BoardCard struct {
 	ClosedAt      string // UTC, tr.DateTimeLayout; '' while open
 	OwnerID       int64
 	Owner         string
+	// Editable says the actor may change the card (drag it, open its
+	// form): a role may show more of the pipeline than it lets one edit.
+	Editable bool
 }
 
 // BoardColumn is one stage of the board: its first cards, and the count
@@ -214,6 +217,10 @@ func (s *Store) Board(ctx context.Context, a *Actor, q BoardQuery) (*Board, erro
 	if err != nil {
 		return nil, err
 	}
+	edit, err := editableCond(a, m)
+	if err != nil {
+		return nil, err
+	}
 	stages, err := s.Stages(ctx, a, false)
 	if err != nil {
 		return nil, err
@@ -237,7 +244,7 @@ func (s *Store) Board(ctx context.Context, a *Actor, q BoardQuery) (*Board, erro
 	for i := range b.Columns {
 		col := &b.Columns[i]
 		byStage[col.Stage.ID] = col
-		if col.Cards, err = s.boardCards(ctx, col.Stage, where, args, since, per); err != nil {
+		if col.Cards, err = s.boardCards(ctx, col.Stage, where, args, edit, since, per); err != nil {
 			return nil, err
 		}
 	}
@@ -274,17 +281,17 @@ func (s *Store) Board(ctx context.Context, a *Actor, q BoardQuery) (*Board, erro
 
 // boardCards are a column's first cards: an open stage's by expected
 // close, soonest first; a won or lost stage's latest closed first.
-func (s *Store) boardCards(ctx context.Context, st Stage, where string, args []any, since string, limit int) ([]BoardCard, error) {
-	const cols = `SELECT t.id, t.title, t.customer_id, parent.display_name, t.amount, t.currency, t.expected_close, t.closed_at,
-		t.owner_id, coalesce(u.name, '')
+func (s *Store) boardCards(ctx context.Context, st Stage, where string, args []any, edit sqlCond, since string, limit int) ([]BoardCard, error) {
+	cols := `SELECT t.id, t.title, t.customer_id, parent.display_name, t.amount, t.currency, t.expected_close, t.closed_at,
+		t.owner_id, coalesce(u.name, ''), ` + edit.sql + `
 		FROM opportunities t JOIN customers parent ON parent.id = t.customer_id AND parent.deleted_at IS NULL
 		LEFT JOIN users u ON u.id = t.owner_id`
 	query := cols + " WHERE t.stage_id = ? AND t.deleted_at IS NULL AND " + where + " ORDER BY t.expected_close, t.id LIMIT ?"
-	qargs := append(append([]any{st.ID}, args...), limit)
+	qargs := append(append(append(slices.Clip(edit.args), st.ID), args...), limit)
 	if st.Kind != StageOpen {
 		query = cols + " WHERE t.stage_id = ? AND t.status <> 'open' AND t.deleted_at IS NULL AND t.closed_at >= ? AND " + where +
 			" ORDER BY t.closed_at DESC, t.id DESC LIMIT ?"
-		qargs = append(append([]any{st.ID, since}, args...), limit)
+		qargs = append(append(append(slices.Clip(edit.args), st.ID, since), args...), limit)
 	}
 	rows, err := s.reads.query(ctx, query, qargs...)
 	if err != nil {
@@ -294,7 +301,7 @@ func (s *Store) boardCards(ctx context.Context, st Stage, where string, args []a
 	for rows.Next() {
 		var c BoardCard
 		var amount, owner sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.Title, &c.CustomerID, &c.Customer, &amount, &c.Currency, &c.ExpectedClose, &c.ClosedAt, &owner, &c.Owner); err != nil {
+		if err := rows.Scan(&c.ID, &c.Title, &c.CustomerID, &c.Customer, &amount, &c.Currency, &c.ExpectedClose, &c.ClosedAt, &owner, &c.Owner, &c.Editable); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("board column %d: %w", st.ID, err)
 		}
@@ -302,6 +309,25 @@ func (s *Store) boardCards(ctx context.Context, st Stage, where string, args []a
 		out = append(out, c)
 	}
 	return out, closeRows(rows, "board column")
+}
+
+// sqlCond is a piece of SQL with its arguments.
+type sqlCond struct {
+	sql  string
+	args []any
+}
+
+// editableCond is, on opportunities t, "the actor may edit this one": 1,
+// 0, or the edit scope's condition.
+func editableCond(a *Actor, m *Module) (sqlCond, error) {
+	if !a.Can(m, ActEdit) {
+		return sqlCond{sql: "0"}, nil
+	}
+	scope, args, err := scopeCond(a, m, ActEdit)
+	if err != nil || scope == "" {
+		return sqlCond{sql: "1"}, err
+	}
+	return sqlCond{sql: "(" + scope + ")", args: args}, nil
 }
 
 // pipelineWhere is the condition, on opportunities t, of the actor's read

@@ -422,3 +422,40 @@ func titlesOf(recs []*Record) []string {
 	}
 	return out
 }
+
+// A role may show the whole pipeline but let one change only one's own:
+// the board marks which cards the actor may move.
+func TestBoardCardsSayWhichTheActorMayEdit(t *testing.T) {
+	t.Parallel()
+	fx := newOppFixture(t)
+	ctx, st := fx.ctx, fx.st
+	fx.opp(t, "Benim fırsatım", fx.mine, "Görüşme", 1000, "2031-06-01", nil)
+	fx.opp(t, "Başkasının fırsatı", fx.other, "Görüşme", 2000, "2031-06-02", nil)
+	viewer := fx.role(t, "Her şeyi görür, kendininkini değiştirir", Permissions{Grants: map[string]map[string]string{
+		"customers":     {"read": "all", "edit": "own"},
+		"opportunities": {"read": "all", "edit": "own"}}})
+	me := fx.actor(t, fx.user(t, "İzleyen Satışçı", fx.depts["sales"], nil, viewer))
+	if _, _, err := st.Update(ctx, fx.admin, Customers, fx.mine, Values{"owner_id": me.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	editable := func(a *Actor) map[string]bool {
+		t.Helper()
+		b, err := st.Board(ctx, a, BoardQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, c := range b.Columns {
+			for _, card := range c.Cards {
+				out[card.Title] = card.Editable
+			}
+		}
+		return out
+	}
+	if got := editable(me); len(got) != 2 || !got["Benim fırsatım"] || got["Başkasının fırsatı"] {
+		t.Errorf("viewer's cards: %v; want both, only their own editable", got)
+	}
+	if got := editable(fx.admin); !got["Benim fırsatım"] || !got["Başkasının fırsatı"] {
+		t.Errorf("administrator's cards: %v; want all editable", got)
+	}
+}

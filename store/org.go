@@ -29,10 +29,12 @@ var Departments = register(&Module{
 	Verify:  verifyDepartment,
 })
 
-// Teams group users across departments; a user may be in several.
+// Teams group users across departments; a user may be in several. A
+// lookup: everyone reads the list to choose from it (a service request's
+// team, the queues), only administrators change it.
 var Teams = register(&Module{
 	Key: "teams", Table: "teams", Label: "module.teams",
-	TitleField: "name", DefaultSort: "name", AdminOnly: true,
+	TitleField: "name", DefaultSort: "name", AdminOnly: true, Lookup: true,
 	Fields: []Field{
 		{Name: "name", Kind: Text, Required: true, List: true, Sort: true, Max: 100},
 		{Name: SortKeyField, Kind: Text, Computed: true, Internal: true, Max: 2000},

@@ -381,6 +381,12 @@ func displayCell(l *i18n.Locale, m *store.Module, f *store.Field, r *store.Recor
 			return cell{Text: name}
 		}
 		target, _ := store.ModuleByKey(f.Ref)
+		if target == nil || target.AdminOnly {
+			// An entry of the firm's lists (a stage, a KDV rate, a
+			// team): its name is the point, and its page is the
+			// administrators' settings, not everyone's to follow.
+			return cell{Text: name}
+		}
 		return cell{Text: name, URL: template.URL(recordURL(target, id))}
 	case store.Tags:
 		return cell{Chips: r.Values.Tags(f.Name)}

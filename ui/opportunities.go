@@ -166,7 +166,11 @@ func boardCardsHTML(l *i18n.Locale, cards []store.BoardCard, me int64) template.
 	for _, c := range cards {
 		id := strconv.FormatInt(c.ID, 10)
 		url := "/opportunities/" + id
-		b.WriteString(`<li class="oppcard" draggable="true" id="opp-` + id + `" data-move="` + url + `/move">`)
+		if c.Editable {
+			b.WriteString(`<li class="oppcard" draggable="true" id="opp-` + id + `" data-move="` + url + `/move">`)
+		} else {
+			b.WriteString(`<li class="oppcard" id="opp-` + id + `">`) // seen, not the user's to move
+		}
 		b.WriteString(`<a class="opptitle" href="` + url + `">` + esc(c.Title) + `</a>`)
 		b.WriteString(`<span class="oppcust"><a href="/customers/` + strconv.FormatInt(c.CustomerID, 10) + `#opportunities">` + esc(c.Customer) + `</a></span>`)
 		b.WriteString(`<span class="oppmeta">`)
@@ -187,7 +191,11 @@ func boardCardsHTML(l *i18n.Locale, cards []store.BoardCard, me int64) template.
 			}
 			b.WriteString(` · <span class="` + class + `">` + esc(c.Owner) + `</span>`)
 		}
-		b.WriteString(`</span> <a class="small oppedit" href="` + url + `/edit">` + edit + `</a></li>`)
+		b.WriteString(`</span>`)
+		if c.Editable {
+			b.WriteString(` <a class="small oppedit" href="` + url + `/edit">` + edit + `</a>`)
+		}
+		b.WriteString(`</li>`)
 	}
 	return template.HTML(b.String()) // every piece escaped above
 }
