@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -331,16 +333,7 @@ func (s *Server) flowResult(w http.ResponseWriter, r *http.Request, back string,
 // sortedFieldNames are a validation error's field names in order, so
 // that the message shown is always the same one.
 func sortedFieldNames(v *store.ValidationError) []string {
-	names := make([]string, 0, len(v.Fields))
-	for k := range v.Fields {
-		names = append(names, k)
-	}
-	for i := 1; i < len(names); i++ {
-		for j := i; j > 0 && names[j] < names[j-1]; j-- {
-			names[j], names[j-1] = names[j-1], names[j]
-		}
-	}
-	return names
+	return slices.Sorted(maps.Keys(v.Fields))
 }
 
 // docStatus moves a quote or an order to the posted status.
