@@ -22,9 +22,9 @@ import (
 
 // taskChannels are the channels whose members get tasks, with the
 // campaign's field naming who takes them and the activity type.
-var taskChannels = []struct{ channel, users, activity string }{
-	{CampaignCall, "callers", ActivityCall},
-	{CampaignVisit, "visitors", ActivityVisit},
+var taskChannels = []struct{ channel, users, activity, noUsers string }{
+	{CampaignCall, "callers", ActivityCall, "error.campaign_no_callers"},
+	{CampaignVisit, "visitors", ActivityVisit, "error.campaign_no_visitors"},
 }
 
 // Distribution is what handing out a campaign's tasks did: the tasks
@@ -68,7 +68,7 @@ func (s *Store) DistributeCampaignTasks(ctx context.Context, a *Actor, id int64)
 		}
 		start := taskStart(startsOn)
 		for _, tc := range taskChannels {
-			n, excluded, err := s.distributeChannel(ctx, tx, id, tc.channel, tc.users, tc.activity, name, script, start)
+			n, excluded, err := s.distributeChannel(ctx, tx, id, tc.channel, tc.users, tc.noUsers, tc.activity, name, script, start)
 			if err != nil {
 				return err
 			}
@@ -104,7 +104,7 @@ type untasked struct {
 	recipient    string
 }
 
-func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, channel, usersField, typ, name, script, start string) (tasks, excluded int, err error) {
+func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, channel, usersField, noUsers, typ, name, script, start string) (tasks, excluded int, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, customer_id, recipient FROM campaign_members
 		WHERE campaign_id = ? AND channel = ? AND activity_id IS NULL AND status = ? AND deleted_at IS NULL ORDER BY id`,
 		id, channel, MemberPending)
@@ -129,7 +129,7 @@ func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, cha
 	}
 	if len(users) == 0 {
 		errs := &ValidationError{}
-		errs.Add(usersField, "error.campaign_no_"+usersField)
+		errs.Add(usersField, noUsers)
 		return 0, 0, errs
 	}
 	sys := SystemActor()
