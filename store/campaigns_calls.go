@@ -35,53 +35,94 @@ type Distribution struct {
 }
 
 // DistributeCampaignTasks gives every pending call and visit member of a
-// running campaign that has no task yet its task, in one transaction.
-// A call is commercial: the ETK rule is asked again for each, and a
-// member it no longer allows becomes excluded with its reason and gets no
-// task. A channel with members waiting but nobody chosen to take them is
-// refused, naming the field, and nothing is written. Calling it again
-// hands out only what is new (members added by hand since).
+// running campaign that has no task yet its task. A call is commercial:
+// the ETK rule is asked again for each, and a member it no longer allows
+// becomes excluded with its reason and gets no task. A channel with
+// members waiting but nobody chosen to take them is refused, naming the
+// field, before anything is written. The tasks are written in
+// transactions of distributeBatch members, so that a campaign of
+// thousands does not hold the database for others (and SQLite's
+// statement journal stays small); each is whole, and a stop between two
+// leaves the rest without a task, handed out by the next call. Calling
+// it again hands out only what is new (members added by hand since).
 func (s *Store) DistributeCampaignTasks(ctx context.Context, a *Actor, id int64) (Distribution, error) {
 	m := s.mod(Campaigns)
 	if err := authorize(a, m.Key, ActEdit); err != nil {
 		return Distribution{}, err
 	}
 	var out Distribution
-	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		out = Distribution{}
-		if err := requireScope(ctx, tx, a, m, ActEdit, id); err != nil {
-			return err
-		}
-		var status, name, script, startsOn string
-		err := tx.QueryRowContext(ctx, "SELECT status, name, script, starts_on FROM campaigns WHERE id = ? AND deleted_at IS NULL", id).
-			Scan(&status, &name, &script, &startsOn)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("campaign %d: %w", id, err)
-		}
-		if status != CampaignRunning {
-			errs := &ValidationError{}
-			errs.Add("status", "error.campaign_not_running")
-			return errs
-		}
-		start := taskStart(startsOn)
-		for _, tc := range taskChannels {
-			n, excluded, err := s.distributeChannel(ctx, tx, id, tc.channel, tc.users, tc.noUsers, tc.activity, name, script, start)
-			if err != nil {
+	for {
+		var batch Distribution
+		err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			batch = Distribution{}
+			if err := requireScope(ctx, tx, a, m, ActEdit, id); err != nil {
 				return err
 			}
-			out.Tasks += n
-			out.Excluded += excluded
+			var status, name, script, startsOn string
+			err := tx.QueryRowContext(ctx, "SELECT status, name, script, starts_on FROM campaigns WHERE id = ? AND deleted_at IS NULL", id).
+				Scan(&status, &name, &script, &startsOn)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("campaign %d: %w", id, err)
+			}
+			if status != CampaignRunning {
+				errs := &ValidationError{}
+				errs.Add("status", "error.campaign_not_running")
+				return errs
+			}
+			users := make([][]int64, len(taskChannels))
+			for i, tc := range taskChannels {
+				var waiting int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM campaign_members WHERE campaign_id = ? AND channel = ?
+					AND activity_id IS NULL AND status = ? AND deleted_at IS NULL LIMIT 1)`, id, tc.channel, MemberPending).Scan(&waiting); err != nil {
+					return fmt.Errorf("members of campaign %d: %w", id, err)
+				}
+				if waiting == 0 {
+					continue
+				}
+				if users[i], err = campaignUsers(ctx, tx, id, tc.users); err != nil {
+					return err
+				}
+				if len(users[i]) == 0 {
+					errs := &ValidationError{}
+					errs.Add(tc.users, tc.noUsers)
+					return errs
+				}
+			}
+			start := taskStart(startsOn)
+			left := distributeBatch
+			for i, tc := range taskChannels {
+				if len(users[i]) == 0 || left == 0 {
+					continue
+				}
+				n, excluded, err := s.distributeChannel(ctx, tx, id, tc.channel, tc.activity, users[i], left, name, script, start)
+				if err != nil {
+					return err
+				}
+				batch.Tasks += n
+				batch.Excluded += excluded
+				left -= n + excluded
+			}
+			if batch.Tasks == 0 && batch.Excluded == 0 {
+				return nil
+			}
+			return audit(ctx, tx, a, ActionDistribute, m, id, []Change{{Field: "tasks", New: strconv.Itoa(batch.Tasks)}, {Field: "excluded", New: strconv.Itoa(batch.Excluded)}})
+		})
+		if err != nil {
+			return out, err
 		}
-		if out.Tasks == 0 && out.Excluded == 0 {
-			return nil
+		out.Tasks += batch.Tasks
+		out.Excluded += batch.Excluded
+		if batch.Tasks+batch.Excluded < distributeBatch {
+			return out, nil
 		}
-		return audit(ctx, tx, a, ActionDistribute, m, id, []Change{{Field: "tasks", New: strconv.Itoa(out.Tasks)}, {Field: "excluded", New: strconv.Itoa(out.Excluded)}})
-	})
-	return out, err
+	}
 }
+
+// distributeBatch is how many members one transaction hands out.
+const distributeBatch = 500
 
 // ActionDistribute is handing out a campaign's tasks in the audit trail.
 const ActionDistribute = "distribute"
@@ -104,10 +145,13 @@ type untasked struct {
 	recipient    string
 }
 
-func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, channel, usersField, noUsers, typ, name, script, start string) (tasks, excluded int, err error) {
+// distributeChannel hands out up to limit members of a channel waiting
+// for their task, round-robin to users, continuing the round from the
+// tasks the channel already has.
+func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, channel, typ string, users []int64, limit int, name, script, start string) (tasks, excluded int, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, customer_id, recipient FROM campaign_members
-		WHERE campaign_id = ? AND channel = ? AND activity_id IS NULL AND status = ? AND deleted_at IS NULL ORDER BY id`,
-		id, channel, MemberPending)
+		WHERE campaign_id = ? AND channel = ? AND activity_id IS NULL AND status = ? AND deleted_at IS NULL ORDER BY id LIMIT ?`,
+		id, channel, MemberPending, limit)
 	if err != nil {
 		return 0, 0, fmt.Errorf("members of campaign %d: %w", id, err)
 	}
@@ -123,20 +167,16 @@ func (s *Store) distributeChannel(ctx context.Context, tx *sql.Tx, id int64, cha
 	if err := closeRows(rows, "members"); err != nil || len(list) == 0 {
 		return 0, 0, err
 	}
-	users, err := campaignUsers(ctx, tx, id, usersField)
-	if err != nil {
-		return 0, 0, err
-	}
-	if len(users) == 0 {
-		errs := &ValidationError{}
-		errs.Add(usersField, noUsers)
-		return 0, 0, errs
+	var given int // the round goes on where the last batch stopped
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM campaign_members WHERE campaign_id = ? AND channel = ? AND activity_id IS NOT NULL",
+		id, channel).Scan(&given); err != nil {
+		return 0, 0, fmt.Errorf("tasks of campaign %d: %w", id, err)
 	}
 	sys := SystemActor()
 	members, acts := s.mod(CampaignMembers), s.mod(Activities)
 	for _, u := range list {
 		task := Values{"type": typ, "subject": truncate(name, 200), "customer_id": u.customer, "status": "planned",
-			"starts_at": start, "owner_id": users[tasks%len(users)], "description": script,
+			"starts_at": start, "owner_id": users[(given+tasks)%len(users)], "description": script,
 			"related_module": Campaigns.Key, "related_id": id}
 		if channel == CampaignCall {
 			cust, err := customerAddresses(ctx, tx, u.customer)

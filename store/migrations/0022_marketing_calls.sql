@@ -38,3 +38,11 @@ CREATE INDEX sales_lines_product_invoice ON sales_lines (product_id, invoice_id)
 -- "Last purchase": a customer's issued or paid invoices by date.
 CREATE INDEX invoices_customer_bought ON invoices (customer_id, issue_date)
     WHERE status IN ('issued', 'partly_paid', 'paid') AND deleted_at IS NULL;
+
+-- A customer's open ETK consent task, looked for at every contact
+-- (leaveConsentTask): without it the count read every planned activity,
+-- which a campaign handing out thousands of calls made quadratic.
+CREATE INDEX activities_consent_open ON activities (customer_id) WHERE consent_task = 1 AND status = 'planned' AND deleted_at IS NULL;
+-- The tasks a campaign has handed out on a channel (the round-robin's
+-- position).
+CREATE INDEX campaign_members_tasked ON campaign_members (campaign_id, channel) WHERE activity_id IS NOT NULL;
