@@ -220,7 +220,18 @@ func verifyRelated(ctx context.Context, q querier, mod string, v Values, errs *V
 // ETK decision on a channel the task of asking for it, as the seeds ask
 // (the service desk collects what the sale missed). One open consent task
 // per customer is enough.
+//
+// A campaign's call or visit task carries its outcome to its campaign
+// member, and an incoming e-mail or SMS marks the customer's campaign
+// messages on that channel answered (campaigns_calls.go).
 func activitySaved(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, old, v Values) error {
+	if old != nil {
+		if err := campaignTaskSaved(ctx, s, tx, id, v); err != nil {
+			return err
+		}
+	} else if err := inboundResponse(ctx, s, tx, v); err != nil {
+		return err
+	}
 	if old != nil || !slices.Contains(contactTypes, v.Str("type")) || v.Str("status") == "cancelled" {
 		return nil
 	}

@@ -61,6 +61,8 @@ var CampaignMembers = register(&Module{
 		{Name: "unsubscribed_at", Kind: DateTime, Computed: true},
 		// What came of the contact, in the user's words.
 		{Name: "note", Kind: LongText, Max: 2000},
+		// A call or visit member's task; its outcome sets the status.
+		{Name: "activity_id", Kind: Ref, Ref: "activities", Computed: true},
 	},
 	Verify: verifyMember,
 })

@@ -75,6 +75,12 @@ var Campaigns = register(&Module{
 		// brand code and the opt-out text are added to it when it is sent.
 		{Name: "sms_text", Kind: LongText, Max: 600},
 		{Name: "description", Kind: LongText},
+		// Call and visit campaigns: the script (Markdown) shown on every
+		// task, and the users the tasks go to round-robin — callers (the
+		// call centre) for calls, visitors (field sales) for visits.
+		{Name: "script", Kind: LongText, Max: 20000},
+		{Name: "callers", Kind: RefList, Ref: "users"},
+		{Name: "visitors", Kind: RefList, Ref: "users"},
 	},
 	Prepare: prepareCampaign,
 	Verify:  verifyCampaign,

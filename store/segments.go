@@ -34,12 +34,24 @@ var Segments = register(&Module{
 		{Name: "criteria", Kind: Text, List: true, Max: 2000},
 		{Name: "asset_kind", Kind: Choice, Choices: []string{"vehicle", "device", "other"}, List: true},
 		{Name: "owner_id", Kind: Ref, Ref: "users", List: true, Filter: true},
+		// Purchases (behaviour): bought the product on an issued or paid
+		// invoice; the last such invoice dated on or after, before a day.
+		{Name: "product_id", Kind: Ref, Ref: "products"},
+		{Name: "purchased_after", Kind: Date},
+		{Name: "purchased_before", Kind: Date},
 	},
 	Prepare: prepareSegment,
 	Verify:  verifySegment,
 })
 
+// boughtStatuses are the invoices that are purchases: issued, partly or
+// wholly paid (not drafts, not cancelled).
+const boughtStatuses = "('issued', 'partly_paid', 'paid')"
+
 func prepareSegment(v Values, errs *ValidationError) {
+	if a, b := v.Str("purchased_after"), v.Str("purchased_before"); a != "" && b != "" && b <= a {
+		errs.Add("purchased_before", "error.segment_purchase_range")
+	}
 	v[SortKeyField] = hex.EncodeToString(tr.SortKey(v.Str("name")))
 	c, err := normalCriteria(v.Str("criteria"))
 	if err != nil {
@@ -150,6 +162,28 @@ func (s *Store) segmentCond(a *Actor, seg Values, all bool) (string, []any, bool
 		behavioural = true
 		where = append(where, "EXISTS (SELECT 1 FROM assets x WHERE x.customer_id = t.id AND x.kind = ? AND x.deleted_at IS NULL)")
 		args = append(args, k)
+	}
+	if p, ok := seg.Int("product_id"); ok {
+		behavioural = true
+		where = append(where, `EXISTS (SELECT 1 FROM sales_lines l JOIN invoices i ON i.id = l.invoice_id
+			WHERE l.product_id = ? AND l.invoice_id IS NOT NULL AND i.customer_id = t.id
+				AND i.status IN `+boughtStatuses+` AND i.deleted_at IS NULL)`)
+		args = append(args, p)
+	}
+	after, before := seg.Str("purchased_after"), seg.Str("purchased_before")
+	if after != "" || before != "" {
+		behavioural = true
+		// The last purchase: the latest issued or paid invoice's date.
+		last := `(SELECT max(i.issue_date) FROM invoices i WHERE i.customer_id = t.id
+			AND i.status IN ` + boughtStatuses + ` AND i.deleted_at IS NULL)`
+		if after != "" {
+			where = append(where, last+" >= ?")
+			args = append(args, after)
+		}
+		if before != "" {
+			where = append(where, last+" < ?")
+			args = append(args, before)
+		}
 	}
 	if behavioural && !all {
 		where = append(where, AnalysableCond("t"))

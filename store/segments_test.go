@@ -111,3 +111,74 @@ func FuzzSegmentCriteria(f *testing.F) {
 		_, _, _ = Customers.filterSQL(ListQuery{Filters: segmentFilters(out)})
 	})
 }
+
+// "Bought the product" and "last purchase" count issued and paid
+// invoices only (not drafts, not cancelled ones), are behavioural — only
+// customers who may be analysed pass, the others are counted as left out
+// — and a range that ends before it starts is refused, naming the field.
+func TestSegmentPurchasesNeedKVKKConsent(t *testing.T) {
+	t.Parallel()
+	fx := newMktFixture(t)
+	kvkkTexts(t, fx.st, fx.admin)
+	tyre := mustCreate(t, fx.st, fx.admin, Products, Values{"name": "Kış lastiği", "unit": "adet", "unit_price": int64(250000), "kdv_rate_id": int64(1)}).ID
+	oil := mustCreate(t, fx.st, fx.admin, Products, Values{"name": "Motor yağı", "unit": "adet", "unit_price": int64(80000), "kdv_rate_id": int64(1)}).ID
+	invoice := func(customer, product int64, date string, issue bool) {
+		t.Helper()
+		inv, err := fx.st.CreateDocument(fx.ctx, fx.admin, Invoices, Values{"customer_id": customer, "issue_date": date},
+			[]DocLine{{ProductID: product, Quantity: 1000, UnitPrice: 250000, KDVRateBP: 2000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if issue {
+			if _, err := fx.st.IssueInvoice(fx.ctx, fx.admin, inv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	consenting := mustCreate(t, fx.st, fx.admin, Customers, person("Rıza", "Var", nil)).ID
+	mustRecordKVKK(t, fx.st, fx.admin, consenting, KVKKEventConsentGiven, "")
+	silent := mustCreate(t, fx.st, fx.admin, Customers, person("Rıza", "Yok", nil)).ID
+	firm := mustCreate(t, fx.st, fx.admin, Customers, company("Filo A.Ş.", nil)).ID
+	drafted := mustCreate(t, fx.st, fx.admin, Customers, company("Taslak Ltd.", nil)).ID
+	invoice(consenting, tyre, "2026-11-10", true)
+	invoice(silent, tyre, "2026-11-12", true)
+	invoice(firm, oil, "2026-03-01", true)
+	invoice(firm, tyre, "2025-11-01", true)
+	invoice(drafted, tyre, "2026-11-20", false) // a draft is no purchase
+
+	count := func(v Values) SegmentCount {
+		t.Helper()
+		v["name"] = "Alışveriş"
+		seg := mustCreate(t, fx.st, fx.mkt, Segments, v)
+		n, err := fx.st.CountSegment(fx.ctx, fx.mkt, seg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(Values{"product_id": tyre}); n.Matched != 2 || n.LeftOut != 1 || !n.Behavioural {
+		t.Errorf("tyre buyers %+v; want the consenting person and the firm, the silent person left out", n)
+	}
+	// Last purchase since November 2026: the two persons (the firm's last
+	// was in March); the silent one left out.
+	if n := count(Values{"purchased_after": "2026-11-01"}); n.Matched != 1 || n.LeftOut != 1 {
+		t.Errorf("recent buyers %+v; want 1 matched, 1 left out", n)
+	}
+	// Last purchase before June 2026: the firm only (its last, in March).
+	if n := count(Values{"purchased_before": "2026-06-01"}); n.Matched != 1 || n.LeftOut != 0 {
+		t.Errorf("lapsed buyers %+v; want the firm", n)
+	}
+	// The criteria hold each on its own: the firm bought tyres (in 2025)
+	// and its last purchase (oil, March) is in the range.
+	if n := count(Values{"product_id": tyre, "purchased_after": "2026-01-01", "purchased_before": "2026-11-11"}); n.Matched != 2 || n.LeftOut != 0 {
+		t.Errorf("tyre buyers whose last purchase is this year to 10 November %+v; want 2, none left out", n)
+	}
+	_, err := fx.st.Create(fx.ctx, fx.mkt, Segments, Values{"name": "Ters", "purchased_after": "2026-06-01", "purchased_before": "2026-01-01"})
+	wantFieldError(t, err, "purchased_before", "error.segment_purchase_range")
+	// A launch takes only those who may be analysed.
+	seg := mustCreate(t, fx.st, fx.mkt, Segments, Values{"name": "Lastik", "product_id": tyre}).ID
+	l, err := fx.st.LaunchCampaign(fx.ctx, fx.mkt, fx.campaign(t, "Lastik", "visit", seg))
+	if err != nil || l.Members != 2 {
+		t.Errorf("launch %+v, %v; want 2 members", l, err)
+	}
+}

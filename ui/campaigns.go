@@ -32,6 +32,7 @@ func (s *Server) campaignRoutes(in *mux.Router) {
 	in.HandleFunc("/campaigns/{id:[0-9]+}/launch", s.campaignLaunch).Methods(http.MethodPost)
 	in.HandleFunc("/campaigns/{id:[0-9]+}/status", s.campaignStatus).Methods(http.MethodPost)
 	in.HandleFunc("/campaigns/{id:[0-9]+}/send", s.campaignSend).Methods(http.MethodPost)
+	in.HandleFunc("/campaigns/{id:[0-9]+}/distribute", s.campaignDistribute).Methods(http.MethodPost)
 	s.listRoutes(in, campaignMembersList)
 	s.recordRoutes(in, store.CampaignMembers, s.recordShow(store.CampaignMembers))
 }
@@ -55,6 +56,10 @@ type campaignData struct {
 	Results     *store.CampaignResult
 	ResultRows  []resultRow
 	ROIText     string // "%50", "-%12,5"; "" without a budget
+	// Call and visit members without a task, and whether this user may
+	// hand them out.
+	Untasked      int
+	CanDistribute bool
 }
 
 // percentText writes basis points the Turkish way: 1250 → "%12,5",
@@ -132,6 +137,10 @@ func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) {
 		d.Excluded += c.Excluded
 	}
 	if err := s.campaignSending(r, d, tallies); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if err := s.campaignTasks(r, d); err != nil {
 		s.storeError(w, r, err)
 		return
 	}
@@ -216,6 +225,10 @@ func (s *Server) campaignLaunch(w http.ResponseWriter, r *http.Request) {
 	}
 	s.addFlash(r, "ok", "campaigns.launched", strconv.Itoa(l.Members), strconv.Itoa(l.Excluded))
 	s.startSending(id) // the channels that can be sent are
+	if err := s.distributeAfterLaunch(r, id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
 	s.redirect(w, r, recordURL(store.Campaigns, id))
 }
 
@@ -251,7 +264,7 @@ func (s *Server) flashValidation(r *http.Request, err error) bool {
 	if !ok {
 		return false
 	}
-	for _, name := range []string{"status", "segment_id", "channels"} {
+	for _, name := range []string{"status", "segment_id", "channels", "callers", "visitors"} {
 		if msg, ok := v.Fields[name]; ok {
 			s.addFlash(r, "error", "campaigns.error_raw", msgText(state(r).locale, msg))
 			return true
@@ -268,6 +281,7 @@ func (s *Server) flashValidation(r *http.Request, err error) bool {
 // API, registered before /api/v1/{module}/{id}.
 func (s *Server) apiCampaignRoutes(r *mux.Router) {
 	r.HandleFunc(apiBase+"/campaigns/{id:[0-9]+}/launch", s.apiCampaignLaunch)
+	r.HandleFunc(apiBase+"/campaigns/{id:[0-9]+}/distribute", s.apiCampaignDistribute)
 }
 
 // apiCampaignLaunch launches a campaign: {"members": …, "excluded": …}.

@@ -115,3 +115,59 @@ func TestCampaignLaunchAPI(t *testing.T) {
 		t.Errorf("members: %s", list.Body)
 	}
 }
+
+// A call campaign through the pages: launched with its callers chosen,
+// each allowed member's call lands on a caller's "Bugün" page with the
+// script; the call recorded as reached shows as responded in the results.
+// Without callers the launch says so and the page offers the hand-out
+// once they are chosen.
+func TestCallCampaignTasksOnPages(t *testing.T) {
+	t.Parallel()
+	a := apiSetUp(t)
+	ctx := context.Background()
+	admin := store.ActorFor(a.admin)
+	cust, err := a.st.Create(ctx, admin, store.Customers, store.Values{"kind": "company", "title": "Aranan Ticaret", "phone": "0212 555 11 22", "tags": []string{"ara"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := a.st.Create(ctx, admin, store.Segments, store.Values{"name": "Aranacaklar", "criteria": "tags=ara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := a.st.Create(ctx, admin, store.Campaigns, store.Values{"name": "Bayi araması", "channels": "call", "segment_id": seg.ID,
+		"starts_on": "2026-01-01", "script": "Merhaba, **bayi fiyatlarımız** için arıyoruz."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.browser
+	campURL := "/campaigns/" + strconv.FormatInt(camp.ID, 10)
+	wantRedirect(t, c.submit(campURL, campURL+"/launch", url.Values{"confirmed": {"1"}}), campURL)
+	page := c.get(campURL)
+	wantBody(t, page, a.tr("error.campaign_no_callers"), a.tr("campaigns.untasked", 1), `id="distribute"`)
+
+	if _, _, err := a.st.Update(ctx, admin, store.Campaigns, camp.ID, store.Values{"callers": []int64{a.admin.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	wantRedirect(t, c.submit(campURL, campURL+"/distribute", url.Values{}), campURL)
+	page = c.get(campURL)
+	wantBody(t, page, a.tr("campaigns.distributed", "1", "0"))
+	wantNoBody(t, page, `id="distribute"`)
+	wantBody(t, c.get("/"), "Bayi araması")
+
+	tl, err := a.st.Timeline(ctx, admin, cust.ID, store.TimelineQuery{Type: store.ActivityCall})
+	if err != nil || len(tl.Items) != 1 {
+		t.Fatalf("timeline %v, %v", tl, err)
+	}
+	task := "/activities/" + strconv.FormatInt(tl.Items[0].ID, 10)
+	wantBody(t, c.get(task), "<strong>bayi fiyatlarımız</strong>")
+	if _, _, err := a.st.Update(ctx, admin, store.Activities, tl.Items[0].ID, store.Values{"status": "done", "outcome": "reached"}); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, c.get(campURL), `<tr id="result-call"><td>`+a.tr("choice.campaigns.channels.call")+`</td><td class="delivered">1</td><td class="failed">0</td><td class="unsubscribed">0</td><td class="responded">1</td>`)
+
+	// The API hands out what is new: nothing now.
+	got := a.call(t, http.MethodPost, "/api/v1/campaigns/"+strconv.FormatInt(camp.ID, 10)+"/distribute", nil).want(t, http.StatusOK).object(t)
+	if got["tasks"].(interface{ String() string }).String() != "0" {
+		t.Errorf("distribute answered %v", got)
+	}
+}
