@@ -312,9 +312,35 @@ func inboundResponse(ctx context.Context, s *Store, tx *sql.Tx, v Values) error 
 	if v.Str("direction") != "in" || v.Str("status") == "cancelled" || !slices.Contains([]string{ActivityEmail, ActivitySMS}, typ) {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT m.id FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
+	return markResponded(ctx, s, tx, `SELECT m.id FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
 		WHERE m.customer_id = ? AND m.channel = ? AND m.status = ? AND m.deleted_at IS NULL
 			AND c.status = ? AND c.deleted_at IS NULL`, v["customer_id"], typ, MemberSent, CampaignRunning)
+}
+
+// attributedResponse marks a customer's members of a campaign that were
+// reached (on any channel) as responded when a record is attributed to
+// that campaign: the customer became its lead, or an opportunity of
+// theirs names it. The customer's id is the record's own for a customer
+// and its customer_id for an opportunity.
+func attributedResponse(customerField string) func(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, old, v Values) error {
+	return func(ctx context.Context, s *Store, tx *sql.Tx, a *Actor, id int64, old, v Values) error {
+		campaign, ok := v.Int("campaign_id")
+		if before, _ := old.Int("campaign_id"); !ok || before == campaign {
+			return nil
+		}
+		customer := any(id)
+		if customerField != "" {
+			customer = v[customerField]
+		}
+		return markResponded(ctx, s, tx, `SELECT id FROM campaign_members
+			WHERE campaign_id = ? AND customer_id = ? AND status = ? AND deleted_at IS NULL`, campaign, customer, MemberSent)
+	}
+}
+
+// markResponded sets the members the query selects to responded, as the
+// program (whoever's write set it off need not manage campaigns).
+func markResponded(ctx context.Context, s *Store, tx *sql.Tx, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("members answered: %w", err)
 	}

@@ -190,3 +190,70 @@ func TestInboundMessageMarksEmailMemberResponded(t *testing.T) {
 		t.Fatalf("member %q after the answer, want responded", r.Values.Str("status"))
 	}
 }
+
+// An opportunity or a lead attributed to a campaign is the response of
+// the customer's members that were reached; members not reached stay.
+func TestAttributionMarksReachedMembersResponded(t *testing.T) {
+	t.Parallel()
+	fx := newMktFixture(t)
+	a := mustCreate(t, fx.st, fx.admin, Customers, company("Atıf A.Ş.", Values{"email": "info@atif.com.tr", "tags": []string{"atif"}})).ID
+	b := mustCreate(t, fx.st, fx.admin, Customers, company("Atıf B A.Ş.", Values{"email": "info@atifb.com.tr", "tags": []string{"atif"}})).ID
+	seg := mustCreate(t, fx.st, fx.mkt, Segments, Values{"name": "Atıf", "criteria": "tags=atif"}).ID
+	id := fx.campaign(t, "Atıflı", "email", seg)
+	if _, err := fx.st.LaunchCampaign(fx.ctx, fx.mkt, id); err != nil {
+		t.Fatal(err)
+	}
+	page, err := fx.st.List(fx.ctx, fx.mkt, CampaignMembers, ListQuery{Filters: map[string]string{"campaign_id": itoa(id)}})
+	if err != nil || len(page.Records) != 2 {
+		t.Fatal(page, err)
+	}
+	member := map[int64]int64{}
+	for _, r := range page.Records {
+		c, _ := r.Values.Int("customer_id")
+		member[c] = r.ID
+	}
+	status := func(c int64) string {
+		r, err := fx.st.Get(fx.ctx, fx.mkt, CampaignMembers, member[c])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Values.Str("status")
+	}
+	// An opportunity before the message was sent is no response to it.
+	stages, err := fx.st.Stages(fx.ctx, fx.admin, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opp := Values{"title": "Fırsat", "customer_id": a, "stage_id": stages[0].ID, "amount": int64(1000), "expected_close": "2026-12-20", "campaign_id": id}
+	mustCreate(t, fx.st, fx.admin, Opportunities, opp)
+	if got := status(a); got != MemberPending {
+		t.Fatalf("member %q before sending", got)
+	}
+	err = fx.st.writes.run(fx.ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, m := range member {
+			if _, _, err := fx.st.update(ctx, tx, SystemActor(), fx.st.mod(CampaignMembers), m, Values{"status": MemberSent}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A salesperson's opportunity for A names the campaign: A responded.
+	opp2 := Values{"title": "Fırsat 2", "customer_id": a, "stage_id": stages[0].ID, "amount": int64(1000), "expected_close": "2026-12-20", "campaign_id": id}
+	mustCreate(t, fx.st, fx.admin, Opportunities, opp2)
+	if got := status(a); got != MemberResponded {
+		t.Errorf("A after the opportunity: %q, want responded", got)
+	}
+	if got := status(b); got != MemberSent {
+		t.Errorf("B after A's opportunity: %q, want sent", got)
+	}
+	// B is marked as the campaign's lead by an edit: B responded.
+	if _, _, err := fx.st.Update(fx.ctx, fx.admin, Customers, b, Values{"campaign_id": id}); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(b); got != MemberResponded {
+		t.Errorf("B after becoming the campaign's lead: %q, want responded", got)
+	}
+}

@@ -59,6 +59,9 @@ var Customers = register(&Module{
 		{Name: "etk_eposta", Kind: Text, Computed: true, Internal: true},
 	},
 	Prepare: prepareCustomer,
+	// A customer attributed to a campaign (its lead) is its member's
+	// response.
+	AfterSave: attributedResponse(""),
 })
 
 func prepareCustomer(v Values, errs *ValidationError) {

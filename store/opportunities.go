@@ -74,6 +74,8 @@ var Opportunities = register(&Module{
 	},
 	Prepare: prepareOpportunity,
 	Verify:  verifyOpportunity,
+	// An opportunity attributed to a campaign is its member's response.
+	AfterSave: attributedResponse("customer_id"),
 })
 
 func prepareStage(v Values, errs *ValidationError) {
