@@ -462,6 +462,22 @@ func ownerCond(sc Scope, col string, me int64) (string, []any) {
 // inScope says whether live record id of m is within the actor's scope
 // for an action.
 func inScope(ctx context.Context, q querier, a *Actor, m *Module, action string, id int64) (bool, error) {
+	memo := memoFor(ctx, q)
+	k := scopeQuestion{a, m.Key, action, id}
+	if memo != nil {
+		if ok, known := memo.get(k); known {
+			return ok, nil
+		}
+	}
+	ok, err := askScope(ctx, q, a, m, action, id)
+	if err == nil && memo != nil {
+		memo.put(k, ok)
+	}
+	return ok, err
+}
+
+// askScope is inScope's query.
+func askScope(ctx context.Context, q querier, a *Actor, m *Module, action string, id int64) (bool, error) {
 	cond, args, err := scopeCond(a, m, action)
 	if err != nil {
 		return false, nil

@@ -177,6 +177,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			}
 		}
 		st.locale = s.catalog.Locale(s.chooseLanguage(r, st))
+		if !unsafeMethod(r.Method) {
+			// A page only reads: its sections may share the answers to
+			// "may this user read that record" (store.WithScopeMemo).
+			r = r.WithContext(store.WithScopeMemo(r.Context()))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

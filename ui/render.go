@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,33 +20,74 @@ import (
 	"kobicrm/ui/i18n"
 )
 
-// views are the page templates, parsed once at start. Each page is the
-// shared layout and partials plus the page's own file.
+// views are the page templates, parsed once at start for each language.
+// Each page is the shared layout and partials plus the page's own file.
 type views struct {
-	pages map[string]*template.Template
+	pages map[string]map[string]*template.Template // language → page name
 }
 
-func parseViews(fsys fs.FS) (*views, error) {
-	base, err := template.New("").ParseFS(fsys, "templates/layout/*.html")
+// fixedText is a translation with no arguments written as a whole action,
+// {{.T "key"}} or {{$.T "key"}}: the 760-odd fixed labels of the pages.
+var fixedText = regexp.MustCompile(`\{\{\$?\.T "([a-z0-9_.\-]+)"\}\}`)
+
+// parseViews parses every page once per catalogue language, with its
+// fixed labels already in that language: a label costs nothing when a
+// page is rendered, where a {{.T}} action was a method call by reflection
+// and an escaping pass each (a third of the time of the 360° page went
+// to such actions). The text goes in HTML-escaped, which is safe in the
+// element and quoted-attribute contexts the labels are used in; a label
+// with "{{" in it is left to {{.T}}.
+func parseViews(fsys fs.FS, catalog *i18n.Catalog) (*views, error) {
+	layouts, err := fs.Glob(fsys, "templates/layout/*.html")
 	if err != nil {
-		return nil, fmt.Errorf("parse layout templates: %w", err)
+		return nil, fmt.Errorf("list layout templates: %w", err)
 	}
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
-	v := &views{pages: map[string]*template.Template{}}
-	for _, name := range names {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+	v := &views{pages: map[string]map[string]*template.Template{}}
+	for _, lang := range catalog.Languages() {
+		loc := catalog.Locale(lang)
+		base := template.New("")
+		for _, name := range layouts {
+			if err := parseIn(base, fsys, name, loc); err != nil {
+				return nil, err
+			}
 		}
-		if _, err := t.ParseFS(fsys, name); err != nil {
-			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		pages := map[string]*template.Template{}
+		for _, name := range names {
+			t, err := base.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+			}
+			if err := parseIn(t, fsys, name, loc); err != nil {
+				return nil, err
+			}
+			pages[strings.TrimSuffix(path.Base(name), ".html")] = t
 		}
-		v.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+		v.pages[lang] = pages
 	}
 	return v, nil
+}
+
+// parseIn adds one template file to set, its fixed labels in loc's words.
+func parseIn(set *template.Template, fsys fs.FS, name string, loc *i18n.Locale) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("read template %s: %w", name, err)
+	}
+	text := fixedText.ReplaceAllStringFunc(string(src), func(action string) string {
+		msg := loc.T(fixedText.FindStringSubmatch(action)[1])
+		if strings.Contains(msg, "{{") {
+			return action
+		}
+		return html.EscapeString(msg)
+	})
+	if _, err := set.New(path.Base(name)).Parse(text); err != nil {
+		return fmt.Errorf("parse template %s: %w", name, err)
+	}
+	return nil
 }
 
 // page is what every template receives. Page-specific data goes in Data as
@@ -122,7 +165,7 @@ func (s *Server) unread(r *http.Request) int {
 // render writes a page. The page is executed into a buffer first, so that a
 // template error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.views.pages[name]
+	t, ok := s.views.pages[p.L.Lang][name]
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("no template %q", name))
 		return

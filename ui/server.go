@@ -60,7 +60,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := parseViews(assets.FS)
+	views, err := parseViews(assets.FS, catalog)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"sync"
+)
+
+// A scope memo remembers, for one page being read, the answers of
+// inScope: whether the actor may take an action on a record. The 360°
+// page asks it of the same customer for each of its sections (activities,
+// sales, service, consents …), each a query before; with the memo the
+// first asks and the rest reuse the answer. It is for reads only: a
+// write's transaction asks its own transaction, never the memo, so a
+// record changed within the request is seen as it is now.
+type scopeMemo struct {
+	mu sync.Mutex
+	m  map[scopeQuestion]bool
+}
+
+type scopeQuestion struct {
+	actor  *Actor
+	module string
+	action string
+	id     int64
+}
+
+type scopeMemoKey struct{}
+
+// WithScopeMemo returns a context whose reads remember their scope
+// answers: a request's context, for as long as the request lasts.
+func WithScopeMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, scopeMemoKey{}, &scopeMemo{m: map[scopeQuestion]bool{}})
+}
+
+// memoFor is the memo of a read through the shared read connections; a
+// query inside a transaction gets none.
+func memoFor(ctx context.Context, q querier) *scopeMemo {
+	if _, ok := q.(*readStmts); !ok {
+		return nil
+	}
+	memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo)
+	return memo
+}
+
+func (c *scopeMemo) get(k scopeQuestion) (ok, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ok, known = c.m[k]
+	return ok, known
+}
+
+func (c *scopeMemo) put(k scopeQuestion, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = ok
+}
