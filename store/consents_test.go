@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -336,5 +337,25 @@ func TestPurgeTakesTheContactHistory(t *testing.T) {
 		if err := fx.st.writer.QueryRowContext(fx.ctx, "SELECT count(*) FROM "+table+" WHERE customer_id = ?", fx.person.ID).Scan(&n); err != nil || n != 0 {
 			t.Errorf("%s of the purged customer: %d, %v", table, n, err)
 		}
+	}
+}
+
+// A customer's addresses for the one rule: the main ones and the phone
+// list in its order, read in one row.
+func TestCustomerAddressesKeepThePhoneOrder(t *testing.T) {
+	fx := newConsentFixture(t)
+	c := mustCreate(t, fx.st, fx.admin, Customers, person("Sıra", "Telefon", Values{"phone": "0532 111 22 33",
+		"phones": []PhoneEntry{{Label: "iş", Number: "0533 444 55 66"}, {Label: "ev", Number: "0216 777 88 99"}}}))
+	got, err := customerAddresses(fx.ctx, fx.st.reads, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"+905334445566", "+902167778899"}
+	if got == nil || got.phone != "+905321112233" || !slices.Equal(got.phones, want) {
+		t.Errorf("addresses %+v, want main +905321112233 and %v", got, want)
+	}
+	none := mustCreate(t, fx.st, fx.admin, Customers, person("Tek", "Telefon", Values{"phone": "0532 111 22 34"}))
+	if got, err := customerAddresses(fx.ctx, fx.st.reads, none.ID); err != nil || got == nil || got.phones != nil {
+		t.Errorf("without a phone list: %+v, %v", got, err)
 	}
 }

@@ -142,12 +142,27 @@ func wrap(err error, what string) error {
 
 // ActiveUsers lists the active users by name, for the owner filters of
 // lists: everyone in the office may see who their colleagues are. Whom a
-// record may be assigned to is Assignees'.
+// record may be assigned to is Assignees'. Only the ids and names are
+// read: a list page asks at every view, and whole user rows (timestamps
+// to parse) cost a twentieth of the customer list's time.
 func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
 	if err := authorize(a, "profile", "read"); err != nil {
 		return nil, err
 	}
-	return s.queryUsers(ctx, "active users", "SELECT "+userColumns+" FROM users WHERE active = 1 ORDER BY sort_key, id")
+	rows, err := s.reads.query(ctx, "SELECT id, name FROM users WHERE active = 1 ORDER BY sort_key, id")
+	if err != nil {
+		return nil, fmt.Errorf("active users: %w", err)
+	}
+	var out []User
+	for rows.Next() {
+		u := User{Active: true}
+		if err := rows.Scan(&u.ID, &u.Name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("active users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, closeRows(rows, "active users")
 }
 
 // queryUsers runs a query that selects userColumns and reads its users;

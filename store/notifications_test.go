@@ -2,7 +2,8 @@ package store
 
 import "testing"
 
-// The badge's count stops at UnreadCap, and reading them all clears it.
+// The badge's count stops at UnreadCap, and reading them all clears it;
+// the session reads the same count for the page.
 func TestUnreadNotificationsStopAtTheCap(t *testing.T) {
 	t.Parallel()
 	fx := newSecFixture(t)
@@ -18,10 +19,16 @@ func TestUnreadNotificationsStopAtTheCap(t *testing.T) {
 	if err != nil || n != UnreadCap {
 		t.Fatalf("unread = %d, %v; want %d", n, err, UnreadCap)
 	}
+	if u, err := fx.session(t, fx.users["mate"]); err != nil || u.Unread != UnreadCap {
+		t.Fatalf("the session's unread = %v, %v; want %d", u, err, UnreadCap)
+	}
 	if err := st.MarkNotificationsRead(ctx, mate); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := st.UnreadNotifications(ctx, mate); err != nil || n != 0 {
 		t.Fatalf("after reading them all: %d, %v", n, err)
+	}
+	if u, err := fx.session(t, fx.users["mate"]); err != nil || u.Unread != 0 {
+		t.Fatalf("the session's unread after reading them all = %v, %v", u, err)
 	}
 }

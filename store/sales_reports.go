@@ -237,17 +237,16 @@ func (s *Store) CustomerSales(ctx context.Context, a *Actor, customerID int64, l
 		if m.Key == Invoices.Key {
 			paid = "paid_total"
 		}
-		if err := s.reads.queryRow(ctx, "SELECT count(*) FROM "+m.Table+" WHERE customer_id = ? AND deleted_at IS NULL", customerID).Scan(d.count); err != nil {
-			return nil, fmt.Errorf("customer %s: %w", m.Key, err)
-		}
-		rows, err := s.reads.query(ctx, "SELECT id, number, issue_date, status, currency, grand_total, "+paid+" FROM "+m.Table+
+		// The newest few, each row carrying how many there are in all
+		// (the window counts before the LIMIT): one query, not two.
+		rows, err := s.reads.query(ctx, "SELECT id, number, issue_date, status, currency, grand_total, "+paid+", count(*) OVER () FROM "+m.Table+
 			" WHERE customer_id = ? AND deleted_at IS NULL ORDER BY issue_date DESC, id DESC LIMIT ?", customerID, limit)
 		if err != nil {
 			return nil, fmt.Errorf("customer %s: %w", m.Key, err)
 		}
 		for rows.Next() {
 			ds := DocSummary{Module: m.Key}
-			if err := rows.Scan(&ds.ID, &ds.Number, &ds.IssueDate, &ds.Status, &ds.Currency, &ds.GrandTotal, &ds.PaidTotal); err != nil {
+			if err := rows.Scan(&ds.ID, &ds.Number, &ds.IssueDate, &ds.Status, &ds.Currency, &ds.GrandTotal, &ds.PaidTotal, d.count); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("customer %s: %w", m.Key, err)
 			}

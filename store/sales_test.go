@@ -356,6 +356,12 @@ func TestSalesScope(t *testing.T) {
 	if err != nil || cs.InvoiceCount != 1 || len(cs.OpenBalance) != 1 || cs.OpenBalance[0].Minor != mine.Totals.GrandTotal {
 		t.Errorf("customer sales %+v %v", cs, err)
 	}
+	// The counts are of all the documents, the lists of the newest few.
+	second := fx.doc(t, fx.me, Invoices, fx.mine, domainLines(), nil)
+	cs, err = st.CustomerSales(ctx, fx.me, fx.mine, 1)
+	if err != nil || cs.InvoiceCount != 2 || cs.QuoteCount != 0 || len(cs.Invoices) != 1 || cs.Invoices[0].ID != second.ID {
+		t.Errorf("customer sales with room for one: %+v %v", cs, err)
+	}
 }
 
 func TestReceivablesBuckets(t *testing.T) {

@@ -17,11 +17,10 @@ type scopeMemo struct {
 	m  map[scopeQuestion]bool
 }
 
+// scopeQuestion is inScope's query and its arguments: the scope's
+// condition already names the actor.
 type scopeQuestion struct {
-	actor  *Actor
-	module string
-	action string
-	id     int64
+	query, args string
 }
 
 type scopeMemoKey struct{}

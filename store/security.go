@@ -462,22 +462,6 @@ func ownerCond(sc Scope, col string, me int64) (string, []any) {
 // inScope says whether live record id of m is within the actor's scope
 // for an action.
 func inScope(ctx context.Context, q querier, a *Actor, m *Module, action string, id int64) (bool, error) {
-	memo := memoFor(ctx, q)
-	k := scopeQuestion{a, m.Key, action, id}
-	if memo != nil {
-		if ok, known := memo.get(k); known {
-			return ok, nil
-		}
-	}
-	ok, err := askScope(ctx, q, a, m, action, id)
-	if err == nil && memo != nil {
-		memo.put(k, ok)
-	}
-	return ok, err
-}
-
-// askScope is inScope's query.
-func askScope(ctx context.Context, q querier, a *Actor, m *Module, action string, id int64) (bool, error) {
 	cond, args, err := scopeCond(a, m, action)
 	if err != nil {
 		return false, nil
@@ -486,9 +470,22 @@ func askScope(ctx context.Context, q querier, a *Actor, m *Module, action string
 	if cond != "" {
 		query += " AND " + cond
 	}
+	args = append([]any{id}, args...)
+	// The memo's question is the query itself: actions whose scopes are
+	// the same (all of them, for an administrator) share one answer.
+	memo := memoFor(ctx, q)
+	k := scopeQuestion{query, fmt.Sprintf("%#v", args)}
+	if memo != nil {
+		if ok, known := memo.get(k); known {
+			return ok, nil
+		}
+	}
 	var n int
-	if err := q.QueryRowContext(ctx, query, append([]any{id}, args...)...).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("check scope of %s %d: %w", m.Key, id, err)
+	}
+	if memo != nil {
+		memo.put(k, n > 0)
 	}
 	return n > 0, nil
 }

@@ -26,6 +26,9 @@ type User struct {
 	Lang      string
 	CreatedAt string
 	UpdatedAt string
+	// Unread counts the user's unread notifications up to UnreadCap, for
+	// the badge on every page; SessionUser reads it with the session.
+	Unread int
 
 	perms *perms // read with the user, so each request sees its roles as they are
 }

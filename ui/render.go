@@ -129,6 +129,15 @@ type flash struct {
 	Text string
 }
 
+// unread is the user's unread notifications for the badge, read with
+// their session (none when logged out).
+func unread(u *store.User) int {
+	if u == nil {
+		return 0
+	}
+	return u.Unread
+}
+
 func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 	st := state(r)
 	csrf, _ := st.session.Values[keyCSRF].(string)
@@ -144,23 +153,10 @@ func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 		assets:  s.static,
 		Bare:    st.user == nil,
 		Data:    data,
-		Unread:  s.unread(r),
+		Unread:  unread(st.user),
 	}
 }
 
-// unread counts the user's unread notifications. A failure only hides
-// the badge: the page itself must not fail for it.
-func (s *Server) unread(r *http.Request) int {
-	st := state(r)
-	if st.user == nil {
-		return 0
-	}
-	n, err := s.store.UnreadNotifications(r.Context(), st.actor)
-	if err != nil {
-		s.log.Warn("count notifications", "err", err)
-	}
-	return n
-}
 
 // render writes a page. The page is executed into a buffer first, so that a
 // template error becomes a clean 500 instead of half a page.
