@@ -157,7 +157,6 @@ func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 	}
 }
 
-
 // render writes a page. The page is executed into a buffer first, so that a
 // template error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
