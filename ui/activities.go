@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -325,39 +326,52 @@ func (s *Server) contactBadges(r *http.Request, rows []contactRow) error {
 }
 
 // listConsentBadges are the ETK badges of a customer list's phone and
-// e-mail cells, by record and column, from the standing the list read with
-// its rows; none when the list shows neither. A page has only a handful of
-// distinct badges, so each is made once.
-func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []string, recs []*store.Record) map[int64]map[string][]consentBadge {
+// e-mail cells, a rowBadges for each record in order, from the standing
+// the list read with its rows; none when the list shows neither. A page
+// has only a handful of distinct badges, so each is made once (found by a
+// look along the few made: cheaper than a map for every row).
+func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []string, recs []*store.Record) []rowBadges {
 	if m.Key != store.Customers.Key || len(recs) == 0 || (!contains(columns, "phone") && !contains(columns, "email")) {
 		return nil
 	}
 	st := state(r)
 	cm := s.module(store.Consents)
-	type kind struct {
+	type made struct {
 		channel, reason string
 		allowed         bool
+		badge           consentBadge
 	}
-	made := map[kind]consentBadge{}
-	out := make(map[int64]map[string][]consentBadge, len(recs))
-	for _, rec := range recs {
-		byCol := make(map[string][]consentBadge, 2)
+	var seen []made
+	out := make([]rowBadges, len(recs))
+	for i, rec := range recs {
 		for _, c := range store.ListedAddressStates(rec) {
-			col := "phone"
+			j := slices.IndexFunc(seen, func(k made) bool { return k.channel == c.Channel && k.reason == c.Reason && k.allowed == c.Allowed })
+			if j < 0 {
+				seen = append(seen, made{c.Channel, c.Reason, c.Allowed, badgeOf(st.locale, cm, c)})
+				j = len(seen) - 1
+			}
 			if c.Channel == store.ChannelEmail {
-				col = "email"
+				out[i].email = append(out[i].email, seen[j].badge)
+			} else {
+				out[i].phone = append(out[i].phone, seen[j].badge)
 			}
-			k := kind{c.Channel, c.Reason, c.Allowed}
-			b, ok := made[k]
-			if !ok {
-				b = badgeOf(st.locale, cm, c)
-				made[k] = b
-			}
-			byCol[col] = append(byCol[col], b)
 		}
-		out[rec.ID] = byCol
 	}
 	return out
+}
+
+// rowBadges are one list row's consent badges, by the column they go in.
+type rowBadges struct{ phone, email []consentBadge }
+
+// of is the badges of a column: none but on the phone and e-mail.
+func (b rowBadges) of(column string) []consentBadge {
+	switch column {
+	case "phone":
+		return b.phone
+	case "email":
+		return b.email
+	}
+	return nil
 }
 
 // activityLinks are an activity page's own links: its calendar file, and

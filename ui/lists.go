@@ -293,11 +293,13 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 	}
 	badges := s.listConsentBadges(r, m, chosen, page.Records)
 	var rows strings.Builder
-	for _, rec := range page.Records {
+	for i, rec := range page.Records {
 		row := listRow{ID: rec.ID, URL: recordURL(m, rec.ID), Cells: make([]cell, 0, len(chosen))}
 		for _, name := range chosen {
 			c := columnCell(l, m, name, rec)
-			c.Badges = badges[rec.ID][name]
+			if badges != nil {
+				c.Badges = badges[i].of(name)
+			}
 			if spec.Decorate != nil {
 				c = spec.Decorate(l, name, rec, c)
 			}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"kobicrm/assets"
@@ -77,6 +78,11 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
 	cookies := sessions.NewCookieStore(hashKey, blockKey)
+	for _, c := range cookies.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(cookieJSON{})
+		}
+	}
 	cookies.Options = &sessions.Options{
 		Path:     "/",
 		MaxAge:   int(cfg.Sessions.Absolute.Seconds()),
