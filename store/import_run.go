@@ -438,6 +438,11 @@ func (s *Store) RunImport(ctx context.Context, a *Actor, id int64, voc *ImportVo
 	if err != nil {
 		return imp, fmt.Errorf("finish import %d: %w", id, err)
 	}
+	if imp.Created+imp.Updated >= bulkRows {
+		if err := s.OptimizeSearch(endCtx); err != nil {
+			return imp, err
+		}
+	}
 	if progress != nil {
 		progress(imp)
 	}

@@ -155,7 +155,8 @@ func Generate(ctx context.Context, st *store.Store, size string, progress io.Wri
 	if err := firm(ctx, st, sys); err != nil {
 		return sum, err
 	}
-	return sum, nil
+	// A bulk load: the search index merged, as after a large import.
+	return sum, st.OptimizeSearch(ctx)
 }
 
 func checkEmpty(ctx context.Context, st *store.Store, a *store.Actor) error {
