@@ -49,7 +49,7 @@ func parseViews(fsys fs.FS, catalog *i18n.Catalog) (*views, error) {
 	v := &views{pages: map[string]map[string]*template.Template{}}
 	for _, lang := range catalog.Languages() {
 		loc := catalog.Locale(lang)
-		base := template.New("")
+		base := template.New("").Funcs(pageFuncs)
 		for _, name := range layouts {
 			if err := parseIn(base, fsys, name, loc); err != nil {
 				return nil, err
@@ -69,6 +69,30 @@ func parseViews(fsys fs.FS, catalog *i18n.Catalog) (*views, error) {
 		v.pages[lang] = pages
 	}
 	return v, nil
+}
+
+// pageFuncs render in Go what pages show many of, each a call where the
+// templates spent a dozen reflective actions: a field's value (cell) and
+// a record's details, a label and a value each.
+var pageFuncs = template.FuncMap{
+	"cell": func(c cell) template.HTML {
+		c.Badges = nil // a list's compact badges; pages show their own
+		var b strings.Builder
+		c.renderTo(&b)
+		return template.HTML(b.String()) // renderTo escapes
+	},
+	"details": func(ds []detail) template.HTML {
+		var b strings.Builder
+		for _, d := range ds {
+			b.WriteString("<dt>")
+			escapeTo(&b, d.Label)
+			b.WriteString("</dt><dd>")
+			d.Cell.Badges = nil
+			d.Cell.renderTo(&b)
+			b.WriteString("</dd>")
+		}
+		return template.HTML(b.String()) // escaped above and in renderTo
+	},
 }
 
 // parseIn adds one template file to set, its fixed labels in loc's words.
