@@ -300,6 +300,7 @@ func (s *Server) apiCampaignLaunch(w http.ResponseWriter, r *http.Request) {
 		s.apiStoreError(w, r, err)
 		return
 	}
+	s.startSending(id) // as the page's launch does; calls and visits are /distribute's
 	s.apiJSON(w, http.StatusOK, struct {
 		ID       int64  `json:"id"`
 		Status   string `json:"status"`

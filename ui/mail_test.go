@@ -136,3 +136,46 @@ func TestSMSSettingsForm(t *testing.T) {
 		t.Errorf("saved settings not shown:\n%s", page.Body)
 	}
 }
+
+// A campaign launched through the API starts sending at once, as one
+// launched on its page does.
+func TestCampaignLaunchedThroughTheAPISends(t *testing.T) {
+	a := apiSetUp(t)
+	ctx, sys := context.Background(), store.SystemActor()
+	smtp := mailtest.Start(t)
+	settings, keep, errs := store.ParseMailForm(map[string][]string{"host": {smtp.Host}, "port": {strconv.Itoa(smtp.Port)},
+		"security": {kmail.SecurityNone}, "from_addr": {"bilgi@firma.com.tr"}, "base_url": {a.ts.URL}, "rate": {"100"}})
+	if err := errs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.st.SaveMailSettings(ctx, sys, settings, keep); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := a.st.Create(ctx, sys, store.Customers, store.Values{"kind": "company", "title": "API Firma " + strconv.Itoa(i),
+			"email": "api" + strconv.Itoa(i) + "@ornek.com.tr", "tags": []string{"api"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmpl, err := a.st.Create(ctx, sys, store.EmailTemplates, store.Values{"name": "T", "subject": "Merhaba {{ad}}", "body": "İndirim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := a.st.Create(ctx, sys, store.Segments, store.Values{"name": "API", "criteria": "tags=api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := a.st.Create(ctx, sys, store.Campaigns, store.Values{"name": "API ile", "channels": "email", "segment_id": seg.ID,
+		"starts_on": "2026-12-01", "email_template_id": tmpl.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.call(t, http.MethodPost, "/api/v1/campaigns/"+strconv.FormatInt(camp.ID, 10)+"/launch", nil).want(t, http.StatusOK)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(smtp.Messages()) < 2 || a.srv.sends.busy(camp.ID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 2 sent after the API's launch", len(smtp.Messages()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
