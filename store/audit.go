@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -35,21 +36,71 @@ func (s *Store) logRead(ctx context.Context, a *Actor, m *Module, id int64) erro
 	if !m.Personal || a == nil || a.UserID == 0 {
 		return nil
 	}
-	since := timeText(now().Add(-readLogEvery))
-	const recent = "SELECT count(*) FROM audit_log WHERE module = ? AND record_id = ? AND user_id = ? AND action = 'read' AND at > ?"
-	var n int
-	if err := s.reads.queryRow(ctx, recent, m.Key, id, a.UserID, since).Scan(&n); err != nil {
+	t := now()
+	key := readKey{m.Key, id, a.UserID}
+	if s.readLog.loggedSince(key, t.Add(-readLogEvery)) {
+		return nil // this process logged or saw the read within the hour
+	}
+	since := timeText(t.Add(-readLogEvery))
+	const recent = "SELECT coalesce(max(at), '') FROM audit_log WHERE module = ? AND record_id = ? AND user_id = ? AND action = 'read' AND at > ?"
+	var last string
+	if err := s.reads.queryRow(ctx, recent, m.Key, id, a.UserID, since).Scan(&last); err != nil {
 		return fmt.Errorf("log read of %s %d: %w", m.Key, id, err)
 	}
-	if n > 0 {
+	if last != "" {
+		if at, err := parseTime(last); err == nil {
+			s.readLog.note(key, at)
+		}
 		return nil
 	}
-	return s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, recent, m.Key, id, a.UserID, since).Scan(&n); err != nil || n > 0 {
+	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, recent, m.Key, id, a.UserID, since).Scan(&last); err != nil || last != "" {
 			return err
 		}
 		return audit(ctx, tx, a, ActionRead, m, id, nil)
 	})
+	if err == nil {
+		s.readLog.note(key, t)
+	}
+	return err
+}
+
+// readKey is one user's reading of one record.
+type readKey struct {
+	module string
+	id     int64
+	user   int64
+}
+
+// readLogMemo remembers when each recently read record's read was last
+// logged, so that reopening a customer within the hour asks the audit
+// trail nothing: the check was a query on every 360° page.
+type readLogMemo struct {
+	mu sync.Mutex
+	at map[readKey]time.Time
+}
+
+// maxReadMemo bounds the memo; past it, it starts over (and asks the
+// audit trail again).
+const maxReadMemo = 10000
+
+// loggedSince says whether the read is known to be logged after since.
+func (c *readLogMemo) loggedSince(k readKey, since time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	at, ok := c.at[k]
+	return ok && at.After(since)
+}
+
+func (c *readLogMemo) note(k readKey, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at == nil || len(c.at) >= maxReadMemo {
+		c.at = map[readKey]time.Time{}
+	}
+	if at.After(c.at[k]) {
+		c.at[k] = at
+	}
 }
 
 // AuditEntry is one line of a record's history.

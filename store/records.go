@@ -557,6 +557,9 @@ func (s *Store) get(ctx context.Context, a *Actor, m *Module, id int64, deleted 
 	if err := s.loadRefs(ctx, m, recs); err != nil {
 		return nil, err
 	}
+	if !deleted {
+		noteInScope(ctx, a, m, id)
+	}
 	redact(a, m, rec)
 	if err := s.logRead(ctx, a, m, id); err != nil {
 		return nil, err

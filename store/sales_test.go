@@ -362,6 +362,14 @@ func TestSalesScope(t *testing.T) {
 	if err != nil || cs.InvoiceCount != 2 || cs.QuoteCount != 0 || len(cs.Invoices) != 1 || cs.Invoices[0].ID != second.ID {
 		t.Errorf("customer sales with room for one: %+v %v", cs, err)
 	}
+	// Each kind lands in its own list, read in the one query with the
+	// others and the balance.
+	quote := fx.doc(t, fx.me, Quotes, fx.mine, domainLines(), nil)
+	cs, err = st.CustomerSales(ctx, fx.me, fx.mine, 10)
+	if err != nil || cs.QuoteCount != 1 || len(cs.Quotes) != 1 || cs.Quotes[0].ID != quote.ID || cs.Quotes[0].Module != Quotes.Key ||
+		len(cs.Invoices) != 2 || cs.Invoices[0].ID != second.ID || cs.Invoices[0].Module != Invoices.Key || len(cs.OpenBalance) != 1 {
+		t.Errorf("customer sales of two kinds: %+v %v", cs, err)
+	}
 }
 
 func TestReceivablesBuckets(t *testing.T) {

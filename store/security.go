@@ -462,19 +462,11 @@ func ownerCond(sc Scope, col string, me int64) (string, []any) {
 // inScope says whether live record id of m is within the actor's scope
 // for an action.
 func inScope(ctx context.Context, q querier, a *Actor, m *Module, action string, id int64) (bool, error) {
-	cond, args, err := scopeCond(a, m, action)
+	query, args, k, err := scopeQuery(a, m, action, id)
 	if err != nil {
 		return false, nil
 	}
-	query := "SELECT count(*) FROM " + m.Table + " t WHERE t.id = ? AND t.deleted_at IS NULL"
-	if cond != "" {
-		query += " AND " + cond
-	}
-	args = append([]any{id}, args...)
-	// The memo's question is the query itself: actions whose scopes are
-	// the same (all of them, for an administrator) share one answer.
 	memo := memoFor(ctx, q)
-	k := scopeQuestion{query, fmt.Sprintf("%#v", args)}
 	if memo != nil {
 		if ok, known := memo.get(k); known {
 			return ok, nil
@@ -488,6 +480,35 @@ func inScope(ctx context.Context, q querier, a *Actor, m *Module, action string,
 		memo.put(k, n > 0)
 	}
 	return n > 0, nil
+}
+
+// scopeQuery is the query inScope asks, and its question in the memo.
+// The memo's question is the query itself: actions whose scopes are the
+// same (all of them, for an administrator) share one answer.
+func scopeQuery(a *Actor, m *Module, action string, id int64) (string, []any, scopeQuestion, error) {
+	cond, args, err := scopeCond(a, m, action)
+	if err != nil {
+		return "", nil, scopeQuestion{}, err
+	}
+	query := "SELECT count(*) FROM " + m.Table + " t WHERE t.id = ? AND t.deleted_at IS NULL"
+	if cond != "" {
+		query += " AND " + cond
+	}
+	args = append([]any{id}, args...)
+	return query, args, scopeQuestion{query, fmt.Sprintf("%#v", args)}, nil
+}
+
+// noteInScope tells the request's memo that live record id of m was just
+// read through the actor's read scope, so the page's later questions
+// about it (a section that checks the customer first) need no query.
+func noteInScope(ctx context.Context, a *Actor, m *Module, id int64) {
+	memo := memoFor(ctx, (*readStmts)(nil))
+	if memo == nil {
+		return
+	}
+	if _, _, k, err := scopeQuery(a, m, ActRead, id); err == nil {
+		memo.put(k, true)
+	}
 }
 
 // checkOwner refuses to make someone the owner of a record unless the

@@ -958,7 +958,17 @@ func TestRoleChangesTakeEffectAtTheNextRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Each step reads the session first, so the server holds the user's
+	// merged rights (permcache.go) when the role changes under it.
+	warm := func(t *testing.T) {
+		t.Helper()
+		if _, err := st.SessionUser(ctx, token, DefaultSessionLimits); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	t.Run("removed role", func(t *testing.T) {
+		warm(t)
 		if _, _, err := st.Update(ctx, fx.admin, Users, me, Values{"roles": []int64{customers}}); err != nil {
 			t.Fatal(err)
 		}
@@ -976,6 +986,7 @@ func TestRoleChangesTakeEffectAtTheNextRequest(t *testing.T) {
 	})
 
 	t.Run("deleted role", func(t *testing.T) {
+		warm(t)
 		if err := st.Delete(ctx, fx.admin, Roles, customers); err != nil {
 			t.Fatal(err)
 		}
@@ -996,12 +1007,41 @@ func TestRoleChangesTakeEffectAtTheNextRequest(t *testing.T) {
 	})
 
 	t.Run("changed permissions", func(t *testing.T) {
+		warm(t)
 		if _, _, err := st.Update(ctx, fx.admin, Roles, customers, Values{"permissions": Permissions{Grants: map[string]map[string]string{"customers": {"read": "own"}}}}); err != nil {
 			t.Fatal(err)
 		}
 		u, _ := st.SessionUser(ctx, token, DefaultSessionLimits)
 		if got := ActorFor(u).Scope(Customers, ActRead); got != ScopeOwn {
 			t.Errorf("read scope after the role changed: %s, want own", got)
+		}
+	})
+
+	t.Run("role taken away by another process", func(t *testing.T) {
+		// The command line, or any tool, writes the file over its own
+		// connection: the triggers' generation still tells the server.
+		warm(t)
+		other, err := sql.Open("sqlite", dsn(st.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if _, err := other.ExecContext(ctx, "DELETE FROM users_roles WHERE record_id = ?", me); err != nil {
+			t.Fatal(err)
+		}
+		u, err := st.SessionUser(ctx, token, DefaultSessionLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ActorFor(u); a.Can(Customers, ActRead) {
+			t.Error("a role deleted by another process still grants")
+		}
+		if _, err := other.ExecContext(ctx, "INSERT INTO users_roles (record_id, ref_id) VALUES (?, ?)", me, customers); err != nil {
+			t.Fatal(err)
+		}
+		u, _ = st.SessionUser(ctx, token, DefaultSessionLimits)
+		if a := ActorFor(u); !a.Can(Customers, ActRead) {
+			t.Error("a role given back by another process grants nothing")
 		}
 	})
 

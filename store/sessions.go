@@ -61,13 +61,15 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 	}
 	id := sessionID(token)
 	var created, seen string
+	var gen int64
 	var u User
 	// The unread notifications come with the session: the badge is on
 	// every page, and a query of its own was a fiftieth of a page's time.
 	err := s.reads.queryRow(ctx, "SELECT s.created_at, s.last_seen_at, "+userColumnsOf("u")+
 		", (SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT ?))"+
+		", "+securityGeneration+
 		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?", UnreadCap, id).
-		Scan(append(userDest(&u, &created, &seen), &u.Unread)...)
+		Scan(append(userDest(&u, &created, &seen), &u.Unread, &gen)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -94,7 +96,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return s.withPerms(ctx, &u)
+	return s.withCachedPerms(ctx, &u, gen)
 }
 
 // EndSession logs a session out.

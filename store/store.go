@@ -45,6 +45,12 @@ type Store struct {
 	// share is the firm's ETK consent share, counted at most a minute ago
 	// (today.go).
 	share shareCache
+	// permCache keeps users' merged role rights per security generation
+	// (permcache.go).
+	permCache permCache
+	// readLog remembers the reads of personal records logged within the
+	// hour (audit.go, logRead).
+	readLog readLogMemo
 }
 
 // pragmas are set on every pooled connection through the DSN. busy_timeout

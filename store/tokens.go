@@ -145,10 +145,11 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 	hash := tokenHash(token)
 	var id int64
 	var used sql.NullString
+	var gen int64
 	var u User
-	err := s.reads.queryRow(ctx, "SELECT t.id, t.last_used_at, "+userColumnsOf("u")+
+	err := s.reads.queryRow(ctx, "SELECT t.id, t.last_used_at, "+userColumnsOf("u")+", "+securityGeneration+
 		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?", hash).
-		Scan(userDest(&u, &id, &used)...)
+		Scan(append(userDest(&u, &id, &used), &gen)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -172,5 +173,5 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 			return nil, fmt.Errorf("touch token: %w", err)
 		}
 	}
-	return s.withPerms(ctx, &u)
+	return s.withCachedPerms(ctx, &u, gen)
 }
