@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -148,6 +149,12 @@ func wrap(err error, what string) error {
 func (s *Store) ActiveUsers(ctx context.Context, a *Actor) ([]User, error) {
 	if err := authorize(a, "profile", "read"); err != nil {
 		return nil, err
+	}
+	if d, err := s.userDirectory(ctx); err != nil || d != nil {
+		if d == nil {
+			return nil, err
+		}
+		return slices.Clone(d.active), nil
 	}
 	rows, err := s.reads.query(ctx, "SELECT id, name FROM users WHERE active = 1 ORDER BY sort_key, id")
 	if err != nil {

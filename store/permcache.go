@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -17,6 +18,14 @@ type permCache struct {
 	gen    int64
 	set    *moduleSet
 	byUser map[int64]*perms
+	dir    *directory // the users' names at gen, read when first asked
+}
+
+// directory is every user's name, and the active ones in name order: what
+// the pages show as owners and offer as assignees.
+type directory struct {
+	names  map[int64]string
+	active []User
 }
 
 // securityGeneration is the column the session and token queries add to
@@ -33,7 +42,7 @@ func (s *Store) withCachedPerms(ctx context.Context, u *User, gen int64) (*User,
 	c := &s.permCache
 	c.mu.Lock()
 	if gen > c.gen || set != c.set {
-		c.gen, c.set, c.byUser = gen, set, map[int64]*perms{}
+		c.gen, c.set, c.byUser, c.dir = gen, set, map[int64]*perms{}, nil
 	}
 	p, ok := c.byUser[u.ID]
 	hit := ok && gen == c.gen
@@ -58,4 +67,54 @@ func (s *Store) withCachedPerms(ctx context.Context, u *User, gen int64) (*User,
 	c.mu.Unlock()
 	u.perms = p
 	return u, nil
+}
+
+// userDirectory is the users' names for a page whose user was read at a
+// security generation (noted in its context by the session or token
+// read), kept between pages until a user changes; nil for a request with
+// no generation or an older one than the cache's, which read the users
+// table themselves.
+func (s *Store) userDirectory(ctx context.Context) (*directory, error) {
+	gen := requestGeneration(ctx)
+	if gen == 0 {
+		return nil, nil
+	}
+	c := &s.permCache
+	c.mu.Lock()
+	if gen > c.gen {
+		c.gen, c.set, c.byUser, c.dir = gen, s.mods.Load(), map[int64]*perms{}, nil
+	}
+	d, current := c.dir, gen == c.gen
+	c.mu.Unlock()
+	if !current {
+		return nil, nil
+	}
+	if d != nil {
+		return d, nil
+	}
+	rows, err := s.reads.query(ctx, "SELECT id, name, active FROM users ORDER BY sort_key, id")
+	if err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	d = &directory{names: map[int64]string{}}
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Active); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		d.names[u.ID] = u.Name
+		if u.Active {
+			d.active = append(d.active, u)
+		}
+	}
+	if err := closeRows(rows, "users"); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.dir = d
+	}
+	c.mu.Unlock()
+	return d, nil
 }

@@ -679,27 +679,8 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record, except 
 		if len(ids) == 0 {
 			continue
 		}
-		table, col := "users", "name"
-		if f.Ref != "users" {
-			target, _ := m.related(f.Ref)
-			table, col = target.Table, target.TitleField
-		}
-		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
-		rows, err := s.reads.query(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN "+in, ids...)
+		names, err := s.refNames(ctx, m, f, ids)
 		if err != nil {
-			return fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
-		}
-		names := map[int64]string{}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
-			}
-			names[id] = name
-		}
-		if err := closeRows(rows, "names"); err != nil {
 			return err
 		}
 		for _, r := range recs {
@@ -716,6 +697,39 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record, except 
 		}
 	}
 	return nil
+}
+
+// refNames reads the names of the records a reference field points to:
+// a user's from the directory when the request has one (permcache.go).
+func (s *Store) refNames(ctx context.Context, m *Module, f *Field, ids []any) (map[int64]string, error) {
+	table, col := "users", "name"
+	if f.Ref == "users" {
+		if d, err := s.userDirectory(ctx); err != nil || d != nil {
+			if d == nil {
+				return nil, err
+			}
+			return d.names, nil
+		}
+	} else {
+		target, _ := m.related(f.Ref)
+		table, col = target.Table, target.TitleField
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	rows, err := s.reads.query(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN "+in, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
+	}
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read names for %s.%s: %w", m.Key, f.Name, err)
+		}
+		names[id] = name
+	}
+	return names, closeRows(rows, "names")
 }
 
 // refIDs are the ids a Ref or RefList value names.

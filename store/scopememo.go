@@ -15,6 +15,10 @@ import (
 type scopeMemo struct {
 	mu sync.Mutex
 	m  map[scopeQuestion]bool
+	// gen is the security generation the request's user was read at
+	// (permcache.go), 0 until then: the users' names may come from the
+	// directory kept at that generation.
+	gen int64
 }
 
 // scopeQuestion is inScope's query and its arguments: the scope's
@@ -52,4 +56,26 @@ func (c *scopeMemo) put(k scopeQuestion, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m[k] = ok
+}
+
+// noteGeneration records in the request's memo the security generation
+// its user was read at.
+func noteGeneration(ctx context.Context, gen int64) {
+	if memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo); memo != nil {
+		memo.mu.Lock()
+		memo.gen = gen
+		memo.mu.Unlock()
+	}
+}
+
+// requestGeneration is the security generation noted for the request, 0
+// when none was (a write, the command line, a test's direct call).
+func requestGeneration(ctx context.Context) int64 {
+	memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo)
+	if memo == nil {
+		return 0
+	}
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	return memo.gen
 }

@@ -96,6 +96,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, lim SessionLimits
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
+	noteGeneration(ctx, gen)
 	return s.withCachedPerms(ctx, &u, gen)
 }
 

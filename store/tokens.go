@@ -173,5 +173,6 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*User, error) {
 			return nil, fmt.Errorf("touch token: %w", err)
 		}
 	}
+	noteGeneration(ctx, gen)
 	return s.withCachedPerms(ctx, &u, gen)
 }

@@ -163,6 +163,12 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			sess.Values[keyCSRF] = randomToken(32)
 			st.dirty = true
 		}
+		if !unsafeMethod(r.Method) {
+			// A page only reads: its sections may share the answers to
+			// "may this user read that record", and the users' names kept
+			// at the generation the session is read at (store.WithScopeMemo).
+			r = r.WithContext(store.WithScopeMemo(r.Context()))
+		}
 		if token, _ := sess.Values[keySessionID].(string); token != "" {
 			u, err := s.store.SessionUser(r.Context(), token, s.cfg.Sessions)
 			switch {
@@ -177,11 +183,6 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			}
 		}
 		st.locale = s.catalog.Locale(s.chooseLanguage(r, st))
-		if !unsafeMethod(r.Method) {
-			// A page only reads: its sections may share the answers to
-			// "may this user read that record" (store.WithScopeMemo).
-			r = r.WithContext(store.WithScopeMemo(r.Context()))
-		}
 		next.ServeHTTP(w, r)
 	})
 }
