@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -252,11 +253,14 @@ func (s *Store) customerDocs(ctx context.Context, a *Actor, customerID int64, li
 		if m.Key == Invoices.Key {
 			paid = "paid_total"
 		}
-		// The newest few, each row carrying how many there are in all
-		// (the window counts before the LIMIT).
-		arms = append(arms, fmt.Sprintf("SELECT * FROM (SELECT %d AS kind, id, number, issue_date, status, currency, grand_total, %s, count(*) OVER ()"+
-			" FROM %s WHERE customer_id = ? AND deleted_at IS NULL ORDER BY issue_date DESC, id DESC LIMIT ?)", i, paid, m.Table))
-		args = append(args, customerID, limit)
+		// The newest few, walked in the (customer, issue date) index, each
+		// row carrying how many there are in all: a subquery SQLite counts
+		// once. A window count sorted every document of a key account
+		// twice (0.29 ms for 72 invoices against 0.1 ms).
+		arms = append(arms, fmt.Sprintf("SELECT * FROM (SELECT %d AS kind, id, number, issue_date, status, currency, grand_total, %s,"+
+			" (SELECT count(*) FROM %[3]s WHERE customer_id = ? AND deleted_at IS NULL)"+
+			" FROM %[3]s WHERE customer_id = ? AND deleted_at IS NULL ORDER BY issue_date DESC, id DESC LIMIT ?)", i, paid, m.Table))
+		args = append(args, customerID, customerID, limit)
 		if m.Key == Invoices.Key {
 			// The open balance per currency, as rows of a kind of their own.
 			arms = append(arms, fmt.Sprintf("SELECT %d, 0, '', '', '', currency, sum(grand_total - paid_total), 0, 0 FROM invoices"+
@@ -267,7 +271,9 @@ func (s *Store) customerDocs(ctx context.Context, a *Actor, customerID int64, li
 	if len(arms) == 0 {
 		return nil
 	}
-	rows, err := s.reads.query(ctx, strings.Join(arms, " UNION ALL ")+" ORDER BY 1, 4 DESC, 2 DESC", args...)
+	// No ORDER BY over the union: it put every arm through two more
+	// sorts. The few rows are put in order here.
+	rows, err := s.reads.query(ctx, strings.Join(arms, " UNION ALL "), args...)
 	if err != nil {
 		return fmt.Errorf("customer documents: %w", err)
 	}
@@ -288,6 +294,14 @@ func (s *Store) customerDocs(ctx context.Context, a *Actor, customerID int64, li
 	}
 	if err := closeRows(rows, "customer documents"); err != nil {
 		return err
+	}
+	for _, d := range kinds {
+		slices.SortFunc(*d.list, func(x, y DocSummary) int {
+			if c := strings.Compare(y.IssueDate, x.IssueDate); c != 0 {
+				return c // newest first
+			}
+			return cmp.Compare(y.ID, x.ID)
+		})
 	}
 	// Lira first, then the other currencies by code.
 	slices.SortFunc(out.OpenBalance, func(x, y Amount) int {
