@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// permCache keeps each user's merged role rights between requests. An
-// entry holds for one security generation (migration 0025: a counter that
-// triggers raise on every change to roles, grants and role holders, in
-// the change's own transaction) and one set of module declarations. The
+// permCache keeps each user's merged role rights, and the users' names,
+// between requests. An entry holds for one security generation (migration
+// 0025: a counter that triggers raise on every change to users, roles,
+// grants and role holders, in the change's own transaction) and one set
+// of module declarations. The
 // session's and the token's queries read the generation with the user, so
 // a changed role still takes effect on the next request, also when
 // another process (the command line) changed it.
@@ -41,7 +42,10 @@ func (s *Store) withCachedPerms(ctx context.Context, u *User, gen int64) (*User,
 	set := s.mods.Load()
 	c := &s.permCache
 	c.mu.Lock()
-	if gen > c.gen || set != c.set {
+	// A newer generation, or new declarations at the same one (a custom
+	// field added), starts the cache over; an older request never takes
+	// it back to its generation.
+	if gen > c.gen || (gen == c.gen && set != c.set) {
 		c.gen, c.set, c.byUser, c.dir = gen, set, map[int64]*perms{}, nil
 	}
 	p, ok := c.byUser[u.ID]
