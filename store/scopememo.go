@@ -41,6 +41,11 @@ func memoFor(ctx context.Context, q querier) *scopeMemo {
 	if _, ok := q.(*readStmts); !ok {
 		return nil
 	}
+	return requestMemo(ctx)
+}
+
+// requestMemo is the request's memo, nil outside a page's read.
+func requestMemo(ctx context.Context) *scopeMemo {
 	memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo)
 	return memo
 }
@@ -61,7 +66,7 @@ func (c *scopeMemo) put(k scopeQuestion, ok bool) {
 // noteGeneration records in the request's memo the security generation
 // its user was read at.
 func noteGeneration(ctx context.Context, gen int64) {
-	if memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo); memo != nil {
+	if memo := requestMemo(ctx); memo != nil {
 		memo.mu.Lock()
 		memo.gen = gen
 		memo.mu.Unlock()
@@ -71,7 +76,7 @@ func noteGeneration(ctx context.Context, gen int64) {
 // requestGeneration is the security generation noted for the request, 0
 // when none was (a write, the command line, a test's direct call).
 func requestGeneration(ctx context.Context) int64 {
-	memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo)
+	memo := requestMemo(ctx)
 	if memo == nil {
 		return 0
 	}

@@ -501,8 +501,9 @@ func scopeQuery(a *Actor, m *Module, action string, id int64) (string, []any, sc
 // noteInScope tells the request's memo that live record id of m was just
 // read through the actor's read scope, so the page's later questions
 // about it (a section that checks the customer first) need no query.
+// The read was through the shared read connections, where the memo holds.
 func noteInScope(ctx context.Context, a *Actor, m *Module, id int64) {
-	memo := memoFor(ctx, (*readStmts)(nil))
+	memo := requestMemo(ctx)
 	if memo == nil {
 		return
 	}
