@@ -174,6 +174,9 @@ func (s *Server) listExport(spec *listSpec) http.HandlerFunc {
 		name := fmt.Sprintf("%s-%s", st.locale.T(spec.TitleKey), time.Now().In(tr.Istanbul).Format(time.DateOnly))
 		w.Header().Set("Content-Type", exportTypes[format])
 		w.Header().Set("Content-Disposition", attachment(name, format))
+		// A large export runs for seconds: it gives its turn in the
+		// admission queue back, so the pages behind it do not wait on it.
+		st.releaseTurn()
 		// Once the first bytes are out a failure can only cut the file short;
 		// the log says why.
 		if _, err := ExportFile(r.Context(), s.store, st.actor, st.locale, m, listQuery(spec, m, r.URL.Query()), format, w); err != nil {

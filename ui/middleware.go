@@ -44,6 +44,9 @@ type request struct {
 	locale  *i18n.Locale
 	// dirty marks a cookie session that must be saved before the response.
 	dirty bool
+	// release gives back the request's turn in the admission queue
+	// (releaseTurn); nil without one.
+	release func()
 }
 
 type ctxKey struct{}

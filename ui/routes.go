@@ -102,6 +102,7 @@ func (s *Server) Handler() http.Handler {
 	// The JSON API (/api/…) authenticates itself and answers in JSON: it
 	// shares only the three outer wrappers with the web interface.
 	h := apiOrWeb(s.apiHandler(), web)
+	h = s.admission.wrap(h)
 	h = limitBody(h)
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)

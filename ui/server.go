@@ -44,6 +44,9 @@ type Server struct {
 	// sends run campaigns' e-mail queues, by campaign id.
 	sends *jobs
 
+	// admission queues the reading requests, a turn per core.
+	admission *admission
+
 	// setupDone caches "a user exists" once it is true; it never turns false.
 	setupDone atomic.Bool
 }
@@ -98,6 +101,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		static:        static,
 		cookies:       cookies,
 		limiter:       newLoginLimiter(),
+		admission:     defaultAdmission(),
 		publicLimiter: newPublicLimiter(),
 		jobs:          newJobs(),
 		sends:         newJobs(),
