@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -433,53 +432,11 @@ func (cs *ConsentStates) StateOf(channel, recipient string) (Contactability, boo
 	return Contactability{}, false
 }
 
-// MainAddressStates are the ETK standings of each customer's main phone
-// (for calls and SMS) and e-mail, for commercial messages, by customer id:
-// the badges beside the numbers a page lists (a company's contact
-// persons), from the standing kept on each customer's row. One query for
-// them all; customers outside the actor's read scope are left out.
-func (s *Store) MainAddressStates(ctx context.Context, a *Actor, ids []int64) (map[int64][]Contactability, error) {
-	out := map[int64][]Contactability{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	m := s.mod(Customers)
-	scope, args, err := scopeCond(a, m, ActRead)
-	if err != nil {
-		return nil, err
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, fmt.Errorf("consent standings: %w", err)
-	}
-	cond := "t.deleted_at IS NULL"
-	if scope != "" {
-		cond += " AND " + scope
-	}
-	// The standing at the main addresses is kept on the customer's row by
-	// triggers (migration 0015): no read of the ledger. The ids drive the
-	// join (CROSS JOIN keeps the order): with the scope's owner in the
-	// condition, SQLite would otherwise walk all of the owner's customers.
-	rows, err := s.reads.query(ctx, "SELECT t.id, t.kind, t.phone, t.email, t.etk_arama, t.etk_mesaj, t.etk_eposta"+
-		" FROM json_each(?) ids CROSS JOIN customers t ON t.id = ids.value WHERE "+cond, append([]any{string(list)}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("consent standings: %w", err)
-	}
-	for rows.Next() {
-		c := &custAddr{}
-		var decided [3]string // ONAY, RET or "", by position in Channels
-		if err := rows.Scan(&c.id, &c.kind, &c.phone, &c.email, &decided[0], &decided[1], &decided[2]); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("consent standings: %w", err)
-		}
-		out[c.id] = c.mainStates(decided)
-	}
-	return out, closeRows(rows, "consent standings")
-}
-
-// ListedAddressStates is MainAddressStates for a customer read by a list,
-// from the standing the list reads with the row (Customers.Derived): no
-// query of its own, and the list's scope already applied.
+// ListedAddressStates are the ETK standings of a customer's main phone
+// (for calls and SMS) and e-mail, for commercial messages, from the
+// standing kept on its row by triggers (migration 0015) and read with it
+// (Customers.Derived) by a list or a customer's contacts: no query of its
+// own, and the reader's scope already applied.
 func ListedAddressStates(rec *Record) []Contactability {
 	v := rec.Values
 	c := &custAddr{id: rec.ID, kind: v.Str("kind"), phone: v.Str("phone"), email: v.Str("email")}

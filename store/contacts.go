@@ -183,8 +183,12 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 	if scope != "" {
 		scope = " AND " + scope
 	}
+	// With the record come the ETK standings kept on its row (Derived):
+	// the page's consent badges beside each contact need no query of
+	// their own (ListedAddressStates).
+	cols := m.listColumns(nil, "")
 	rows, err := s.reads.query(ctx, `
-		SELECT cc.role, cc.company_id = ?, `+m.selectList("t")+`
+		SELECT cc.role, cc.company_id = ?, `+selectColumns(cols)+`
 		FROM customer_contacts cc
 		JOIN customers t ON t.id = CASE WHEN cc.company_id = ? THEN cc.person_id ELSE cc.company_id END
 		WHERE (cc.company_id = ? OR cc.person_id = ?) AND t.deleted_at IS NULL`+scope+`
@@ -196,7 +200,7 @@ func (s *Store) Contacts(ctx context.Context, a *Actor, customerID int64) ([]Con
 	for rows.Next() {
 		var role string
 		var isCompany bool
-		r, err := m.scan(prefixScan{rows, []any{&role, &isCompany}})
+		r, err := m.scanColumns(prefixScan{rows, []any{&role, &isCompany}}, cols)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("contacts of %d: %w", customerID, err)

@@ -301,28 +301,14 @@ func badgeOf(l *i18n.Locale, m *store.Module, c store.Contactability) consentBad
 		Text: l.T("consent.badge." + c.Reason), Title: l.T("consent.reason." + c.Reason)}
 }
 
-// contactBadges puts the ETK standing of each listed person's or
-// company's main phone and e-mail beside them, read in one go.
-func (s *Server) contactBadges(r *http.Request, rows []contactRow) error {
-	if len(rows) == 0 {
-		return nil
+// contactBadges are the ETK standing of a listed person's or company's
+// main phone and e-mail, from the standing read with its record.
+func contactBadges(l *i18n.Locale, m *store.Module, rec *store.Record) []consentBadge {
+	var out []consentBadge
+	for _, c := range store.ListedAddressStates(rec) {
+		out = append(out, badgeOf(l, m, c))
 	}
-	ids := make([]int64, len(rows))
-	for i, c := range rows {
-		ids[i] = c.ID
-	}
-	st := state(r)
-	states, err := s.store.MainAddressStates(r.Context(), st.actor, ids)
-	if err != nil {
-		return err
-	}
-	m := s.module(store.Consents)
-	for i := range rows {
-		for _, c := range states[rows[i].ID] {
-			rows[i].Badges = append(rows[i].Badges, badgeOf(st.locale, m, c))
-		}
-	}
-	return nil
+	return out
 }
 
 // listConsentBadges are the ETK badges of a customer list's phone and

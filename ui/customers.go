@@ -128,6 +128,7 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	consents := s.module(store.Consents)
 	for _, c := range contacts {
 		other := c.Person
 		if other == nil {
@@ -135,11 +136,8 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Contacts = append(d.Contacts, contactRow{ID: other.ID, Name: other.Title(), URL: recordURL(m, other.ID),
 			Role: l.T("contact_role." + c.Role), RoleValue: c.Role,
-			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other)})
-	}
-	if err := s.contactBadges(r, d.Contacts); err != nil {
-		s.serverError(w, r, err)
-		return
+			Phone: displayCell(l, m, field("phone"), other), Email: displayCell(l, m, field("email"), other),
+			Badges: contactBadges(l, consents, other)})
 	}
 	if d.Can, err = s.recordRights(r, m, rec.ID); err != nil {
 		s.serverError(w, r, err)
