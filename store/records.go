@@ -588,7 +588,9 @@ func (s *Store) loadSides(ctx context.Context, q querier, m *Module, recs []*Rec
 		table := sideTable(m, f)
 		switch {
 		case f.Kind == Tags:
-			rows, err := q.QueryContext(ctx, "SELECT record_id, tag FROM "+table+" WHERE record_id IN "+in+" ORDER BY rowid", ids...)
+			// Each record's tags in the order given; by record first, so
+			// SQLite reads them in its index order and sorts nothing.
+			rows, err := q.QueryContext(ctx, "SELECT record_id, tag FROM "+table+" WHERE record_id IN "+in+" ORDER BY record_id, rowid", ids...)
 			if err != nil {
 				return fmt.Errorf("read %s: %w", table, err)
 			}
