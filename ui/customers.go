@@ -60,6 +60,9 @@ type customer360 struct {
 	Service        *serviceSection  // nil without the right to read service requests
 	Sales          *salesSection    // nil without the right to read sales documents
 	KVKK           *kvkkSectionData // a person's notice and explicit consent; nil for a company
+	// The header, the ETK section and the cards, rendered in Go from the
+	// fields above (customer_sections.go).
+	HeadHTML, ConsentHTML, CardsHTML template.HTML
 }
 
 // qualityView is a data-quality score as the pages show it: a meter
@@ -223,6 +226,8 @@ func (s *Server) customerShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	csrf, _ := st.session.Values[keyCSRF].(string)
+	d.HeadHTML, d.ConsentHTML, d.CardsHTML = customerHeadHTML(l, d), consentHTML(l, d, csrf), customerCardsHTML(l, d, csrf)
 	p := s.newPage(r, "module.customers", d)
 	p.Title = rec.Title()
 	s.render(w, r, http.StatusOK, "customer", p)

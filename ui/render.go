@@ -83,16 +83,22 @@ var pageFuncs = template.FuncMap{
 	},
 	"details": func(ds []detail) template.HTML {
 		var b strings.Builder
-		for _, d := range ds {
-			b.WriteString("<dt>")
-			escapeTo(&b, d.Label)
-			b.WriteString("</dt><dd>")
-			d.Cell.Badges = nil
-			d.Cell.renderTo(&b)
-			b.WriteString("</dd>")
-		}
-		return template.HTML(b.String()) // escaped above and in renderTo
+		writeDetails(&b, ds)
+		return template.HTML(b.String()) // escaped in writeDetails
 	},
+}
+
+// writeDetails writes a record's details, a label and a value each, every
+// piece escaped.
+func writeDetails(b *strings.Builder, ds []detail) {
+	for _, d := range ds {
+		b.WriteString("<dt>")
+		escapeTo(b, d.Label)
+		b.WriteString("</dt><dd>")
+		d.Cell.Badges = nil
+		d.Cell.renderTo(b)
+		b.WriteString("</dd>")
+	}
 }
 
 // parseIn adds one template file to set, its fixed labels in loc's words.
