@@ -156,13 +156,14 @@ func TestScopeOnPagesAndForgedPosts(t *testing.T) {
 	ro.login("okur@firma.com.tr", userPassword)
 	page := ro.get(fmt.Sprintf("/customers/%d", theirs))
 	wantStatus(t, page, http.StatusOK)
-	wantNoBody(t, page, `id="edit-record"`, `id="delete-record"`)
+	wantNoBody(t, page, `id="edit-record"`, `id="delete-record"`, `id="contact-search"`, `id="consent-form"`)
+	wantBody(t, page, `id="consent"`, `id="quality"`, `id="contacts"`)
 	wantNoBody(t, ro.get("/customers"), `id="bulk-action"`, "/customers/new")
 	tok = ro.token("/customers")
 	r = ro.post(fmt.Sprintf("/customers/%d", theirs), url.Values{csrfField: {tok}, "kind": {"person"}, "first_name": {"X"}, "last_name": {"Y"}, "stage": {"customer"}})
 	wantStatus(t, r, http.StatusForbidden)
 	// The admin sees the edit button.
-	wantBody(t, admin.get(fmt.Sprintf("/customers/%d", theirs)), `id="edit-record"`)
+	wantBody(t, admin.get(fmt.Sprintf("/customers/%d", theirs)), `id="edit-record"`, `id="contact-search"`, `id="consent-form"`)
 }
 
 func TestAssignmentNotifiesTheNewOwner(t *testing.T) {
