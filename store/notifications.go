@@ -83,11 +83,9 @@ func (s *Store) UnreadNotifications(ctx context.Context, a *Actor) (int, error) 
 	if a == nil || a.UserID == 0 {
 		return 0, nil
 	}
-	// Counted up to UnreadCap only: the badge is on every page, and a
-	// user who left a thousand reminders unread would otherwise pay for
-	// counting them all on each one.
+	// Triggers keep the count as notifications change (migration 0026).
 	var n int
-	if err := s.reads.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)", a.UserID, UnreadCap).Scan(&n); err != nil {
+	if err := s.reads.queryRow(ctx, "SELECT coalesce((SELECT min(n, ?) FROM unread_counts WHERE user_id = ?), 0)", UnreadCap, a.UserID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count notifications: %w", err)
 	}
 	return n, nil
