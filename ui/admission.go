@@ -17,8 +17,9 @@ import (
 // Only GET and HEAD wait: a write may wait for SQLite's write lock, and
 // must not hold a turn while it does. A request that has waited maxWait
 // runs anyway, so one that holds its turn for long (an export still
-// running, a client that reads slowly) delays the others by at most that;
-// handlers known to run long give their turn back at once (release).
+// running) delays the others by at most that. A rendered page gives its
+// turn back before it is sent, as the client may take its time to read
+// it; handlers known to run long give theirs back at once (releaseTurn).
 type admission struct {
 	turns   chan struct{}
 	maxWait time.Duration

@@ -231,6 +231,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	// A known length spares the chunked encoding of a 50 KB list page.
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
+	// The page is made: its turn in the admission queue goes to the next
+	// request while this one waits for the client to take its bytes.
+	st.releaseTurn()
 	_, _ = w.Write(buf.Bytes())
 }
 
