@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -217,6 +218,17 @@ func provinceOptions(selected string) []option {
 	}
 	return out
 }
+
+// provinceOptionsHTML is the 81 provinces as <option>s: made once for
+// the unfiltered list, which every customer list page shows.
+func provinceOptionsHTML(selected string) template.HTML {
+	if selected == "" {
+		return noProvinceOptions()
+	}
+	return optionsHTML(provinceOptions(selected))
+}
+
+var noProvinceOptions = sync.OnceValue(func() template.HTML { return optionsHTML(provinceOptions("")) })
 
 func selectOptions(opts []option, selected string, blank bool) []option {
 	var out []option

@@ -332,7 +332,7 @@ func (s *Server) listData(r *http.Request, spec *listSpec, m *store.Module, q ur
 		case store.Choice, store.MultiChoice:
 			fi.Options = optionsHTML(choiceOptions(l, m, f, fi.Value, true))
 		case store.Province:
-			fi.Options = optionsHTML(provinceOptions(fi.Value))
+			fi.Options = provinceOptionsHTML(fi.Value)
 		case store.Ref, store.RefList:
 			switch target, _ := s.store.Module(f.Ref); {
 			case f.Ref == "users":
