@@ -371,6 +371,39 @@ func (s *Store) ConsentStatesOf(ctx context.Context, a *Actor, customerID int64)
 	if c == nil {
 		return nil, ErrNotFound
 	}
+	return s.consentStates(ctx, c)
+}
+
+// ConsentStatesOfRecord is ConsentStatesOf for a customer the caller has
+// just read with Get (the 360° page), its addresses taken from the record
+// instead of read again. The addresses are not Sensitive fields, so no
+// role hides them today; should one be declared so, a record read
+// without it would lose its standing here, so they are then read as
+// ConsentStatesOf reads them.
+func (s *Store) ConsentStatesOfRecord(ctx context.Context, a *Actor, rec *Record) (*ConsentStates, error) {
+	m := s.mod(Customers)
+	for _, f := range []string{"phone", "phones", "email"} {
+		if a.FieldAccess(m, f) == AccessHidden {
+			return s.ConsentStatesOf(ctx, a, rec.ID)
+		}
+	}
+	if rec.Module == nil || rec.Module.Key != Customers.Key || !rec.DeletedAt.IsZero() {
+		return nil, ErrNotFound
+	}
+	if err := requireScope(ctx, s.reads, a, m, ActRead, rec.ID); err != nil {
+		return nil, err
+	}
+	c := &custAddr{id: rec.ID, kind: rec.Values.Str("kind"), phone: rec.Values.Str("phone"), email: rec.Values.Str("email")}
+	for _, p := range rec.Values.Phones("phones") {
+		c.phones = append(c.phones, p.Number)
+	}
+	return s.consentStates(ctx, c)
+}
+
+// consentStates are the standings of the customer's addresses c, from
+// its ledger.
+func (s *Store) consentStates(ctx context.Context, c *custAddr) (*ConsentStates, error) {
+	customerID := c.id
 	// Every decision of the customer, each address's latest first: one
 	// query for the whole section, however many addresses.
 	type addr struct{ channel, recipient string }

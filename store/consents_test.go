@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -373,5 +374,38 @@ func TestCustomerAddressesKeepThePhoneOrder(t *testing.T) {
 	none := mustCreate(t, fx.st, fx.admin, Customers, person("Tek", "Telefon", Values{"phone": "0532 111 22 34"}))
 	if got, err := customerAddresses(fx.ctx, fx.st.reads, none.ID); err != nil || got == nil || got.phones != nil {
 		t.Errorf("without a phone list: %+v, %v", got, err)
+	}
+}
+
+// The 360° page reads a customer's standings from the record it has just
+// read; they must be the ones read by id, phone list and ledger alike.
+func TestConsentStatesOfARecordAgreeWithTheRead(t *testing.T) {
+	fx := newConsentFixture(t)
+	c := mustCreate(t, fx.st, fx.admin, Customers, person("Sıra", "Telefon", Values{"phone": "0532 111 22 33", "email": "sira@ornek.com.tr",
+		"phones": []PhoneEntry{{Label: "iş", Number: "0533 444 55 66"}, {Label: "ev", Number: "0216 777 88 99"}}}))
+	fx.record(t, c, ChannelSMS, ConsentGranted, "2026-03-01 10:00")
+	if _, err := fx.st.Create(fx.ctx, fx.admin, Consents, Values{"customer_id": c.ID, "channel": ChannelCall, "recipient": "0533 444 55 66",
+		"status": ConsentRefused, "source": "HS_CAGRI_MERKEZI", "consent_date": "2026-03-02 10:00"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{c.ID, fx.person.ID, fx.company.ID} {
+		rec, err := fx.st.Get(fx.ctx, fx.admin, Customers, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byRecord, err := fx.st.ConsentStatesOfRecord(fx.ctx, fx.admin, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID, err := fx.st.ConsentStatesOf(fx.ctx, fx.admin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("%+v", byRecord) != fmt.Sprintf("%+v", byID) {
+			t.Errorf("customer %d: from the record %+v, read by id %+v", id, byRecord, byID)
+		}
+		if id == c.ID && len(byID.States) != 7 {
+			t.Errorf("customer %d: %d standings, want 7 (three phones for calls and for SMS, one e-mail): %+v", id, len(byID.States), byID.States)
+		}
 	}
 }

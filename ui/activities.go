@@ -253,7 +253,7 @@ type consentView struct {
 // customerConsent builds the ETK section and badges of a customer's page.
 func (s *Server) customerConsent(r *http.Request, customer *store.Record) (*consentView, error) {
 	st := state(r)
-	states, err := s.store.ConsentStatesOf(r.Context(), st.actor, customer.ID)
+	states, err := s.store.ConsentStatesOfRecord(r.Context(), st.actor, customer)
 	if err != nil {
 		return nil, err
 	}
