@@ -81,6 +81,7 @@ var pageFuncs = template.FuncMap{
 		c.renderTo(&b)
 		return template.HTML(b.String()) // renderTo escapes
 	},
+	"historyHTML": historyHTML,
 	"details": func(ds []detail) template.HTML {
 		var b strings.Builder
 		writeDetails(&b, ds)
