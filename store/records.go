@@ -48,13 +48,19 @@ func (m *Module) selectList(alias string) string {
 }
 
 // selectColumns is selectList for some of the columns.
-func selectColumns(cols []*Field) string {
+func selectColumns(cols []*Field) string { return selectColumnsOf(cols, true) }
+
+// selectColumnsOf is selectColumns with the record's times or without
+// them (a list page that shows none: rowScanner.times).
+func selectColumnsOf(cols []*Field, times bool) string {
 	var b strings.Builder
 	b.WriteString("t.id")
 	for _, f := range cols {
 		b.WriteString(", t." + f.Name)
 	}
-	b.WriteString(", t.created_at, t.updated_at, t.deleted_at")
+	if times {
+		b.WriteString(", t.created_at, t.updated_at, t.deleted_at")
+	}
 	return b.String()
 }
 
@@ -90,20 +96,24 @@ func (m *Module) scanColumns(row scanner, cols []*Field) (*Record, error) {
 // rows of thirty columns, and their holders were most of what it
 // allocated.
 type rowScanner struct {
-	m       *Module
-	cols    []*Field
-	dest    []any
-	strs    []string
-	nums    []sql.NullInt64
-	bools   []bool
-	id      int64
+	m     *Module
+	cols  []*Field
+	dest  []any
+	strs  []string
+	nums  []sql.NullInt64
+	bools []bool
+	id    int64
+	// times says the rows carry the record's times (selectColumnsOf).
+	times   bool
 	created string
 	updated string
 	deleted sql.NullString
 }
 
-func (m *Module) newRowScanner(cols []*Field) *rowScanner {
-	rs := &rowScanner{m: m, cols: cols, strs: make([]string, len(cols)), nums: make([]sql.NullInt64, len(cols)), bools: make([]bool, len(cols))}
+func (m *Module) newRowScanner(cols []*Field) *rowScanner { return m.newRowScannerOf(cols, true) }
+
+func (m *Module) newRowScannerOf(cols []*Field, times bool) *rowScanner {
+	rs := &rowScanner{m: m, cols: cols, times: times, strs: make([]string, len(cols)), nums: make([]sql.NullInt64, len(cols)), bools: make([]bool, len(cols))}
 	rs.dest = make([]any, 0, len(cols)+4)
 	rs.dest = append(rs.dest, &rs.id)
 	for i, f := range cols {
@@ -116,7 +126,9 @@ func (m *Module) newRowScanner(cols []*Field) *rowScanner {
 			rs.dest = append(rs.dest, &rs.strs[i])
 		}
 	}
-	rs.dest = append(rs.dest, &rs.created, &rs.updated, &rs.deleted)
+	if times {
+		rs.dest = append(rs.dest, &rs.created, &rs.updated, &rs.deleted)
+	}
 	return rs
 }
 
@@ -139,6 +151,9 @@ func (rs *rowScanner) scan(row scanner) (*Record, error) {
 		default:
 			r.Values[f.Name] = rs.strs[i]
 		}
+	}
+	if !rs.times {
+		return r, nil
 	}
 	var err error
 	if r.CreatedAt, err = parseTime(rs.created); err != nil {

@@ -30,7 +30,8 @@ type listSpec struct {
 	// Decorate, when set, may change a cell of a list row before it is
 	// rendered (a due time turns amber as it nears and red once passed);
 	// Reads are the fields it needs, read with the rows even when they
-	// are not shown.
+	// are not shown; "created_at" or "updated_at" for the record's times,
+	// which a list reads only when it shows, sorts by or reads them.
 	Decorate func(l *i18n.Locale, name string, rec *store.Record, c cell) cell
 	Reads    []string
 }

@@ -27,7 +27,7 @@ var (
 	serviceRequestsList = &listSpec{Key: "service_requests", Module: store.ServiceRequests, TitleKey: "module.service_requests",
 		Columns:  []string{"subject", "type", "customer_id", "priority", "status", "assignee_id", "resolve_due_at"},
 		New:      []link{{Label: "service.new", URL: "/service_requests/new"}},
-		EmptyKey: "service.empty", Decorate: decorateDue, Reads: []string{"status", "responded_at"}}
+		EmptyKey: "service.empty", Decorate: decorateDue, Reads: []string{"status", "responded_at", "created_at"}}
 	kbArticlesList = &listSpec{Key: "kb_articles", Module: store.KBArticles, TitleKey: "module.kb_articles",
 		New:      []link{{Label: "kb.new", URL: "/kb_articles/new"}},
 		EmptyKey: "kb.empty"}

@@ -3,13 +3,17 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kobicrm/store"
+	"kobicrm/store/tr"
 )
 
 // TestServiceRequestPages walks a complaint through the pages: opened
@@ -232,5 +236,45 @@ func TestServiceProductPages(t *testing.T) {
 	list = a.call(t, "GET", "/api/v1/kb_articles?product_ids="+klima, nil).want(t, http.StatusOK)
 	if !strings.Contains(string(list.Body), "Klima filtresi") || strings.Contains(string(list.Body), "Kombi basıncı") {
 		t.Errorf("articles of a product: %s", list.Body)
+	}
+}
+
+// The request list colours a due time amber once less than a quarter of
+// its time is left, counted from when the request came in, and red once
+// it has passed: the list reads the requests' creation time for it.
+func TestServiceListColoursTheDueTimes(t *testing.T) {
+	a := apiSetUp(t)
+	ctx := context.Background()
+	cust, err := a.st.Create(ctx, store.ActorFor(a.admin), store.Customers, store.Values{"kind": "person", "first_name": "Şükrü", "last_name": "Çağlar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	for _, c := range []struct {
+		subject      string
+		created, due time.Duration // from now
+	}{
+		{"Yakında dolacak", -10 * time.Hour, time.Hour},
+		{"Süresi geçti", -10 * time.Hour, -time.Hour},
+		{"Vakit var", -time.Hour, 10 * time.Hour},
+	} {
+		rec, err := a.st.Create(ctx, store.ActorFor(a.admin), store.ServiceRequests, store.Values{"subject": c.subject, "type": "sikayet",
+			"customer_id": cust.ID, "channel": "telefon", "priority": "normal", "status": "new"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.exec(t, "UPDATE service_requests SET created_at = ?, resolve_due_at = ? WHERE id = ?",
+			now.Add(c.created).Format("2006-01-02T15:04:05.000Z"), now.Add(c.due).Format(tr.DateTimeLayout), rec.ID)
+	}
+	page := a.browser.get("/service_requests")
+	wantStatus(t, page, http.StatusOK)
+	badge := regexp.MustCompile(`(?s)>([^<>]+)</a></td>.*?<td>(?:<span class="badge badge-due-([a-z]+)">)?[0-9]`)
+	got := map[string]string{}
+	for _, m := range badge.FindAllStringSubmatch(page.Body, -1) {
+		got[m[1]] = m[2]
+	}
+	want := map[string]string{"Yakında dolacak": "amber", "Süresi geçti": "red", "Vakit var": ""}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("due badges %v, want %v", got, want)
 	}
 }
