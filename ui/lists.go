@@ -142,6 +142,9 @@ type listData struct {
 	ExportVCard bool          // and as contact cards (customers)
 	SelectLabel string
 	Error       string
+	// PageHTML and PageTailHTML are all of the above as the page shows
+	// it, before and after RowsHTML (listPageHTML).
+	PageHTML, PageTailHTML template.HTML
 }
 
 // listQuery reads a list's URL query into a store query for m (the
@@ -206,6 +209,8 @@ func (s *Server) list(spec *listSpec) http.HandlerFunc {
 		if status == http.StatusBadRequest {
 			data.Error = st.locale.T("list.bad_query")
 		}
+		csrf, _ := st.session.Values[keyCSRF].(string)
+		data.PageHTML, data.PageTailHTML = listPageHTML(st.locale, data, csrf)
 		s.render(w, r, status, "list", s.newPage(r, spec.TitleKey, data))
 	}
 }
