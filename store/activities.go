@@ -367,11 +367,14 @@ func (s *Store) Timeline(ctx context.Context, a *Actor, customerID int64, q Time
 
 // SendDueReminders tells the owner and the participants of every planned
 // activity whose reminder is due, once per start time: a meeting moved
-// later reminds again. The server calls it every minute.
+// later reminds again. The server calls it every 30 seconds.
 func (s *Store) SendDueReminders(ctx context.Context) (int, error) {
 	sent := 0
 	err := s.writes.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, subject, remind_at, owner_id FROM activities
+		// The index holds only the unsent reminders (migration 0027);
+		// without it this walked every planned activity.
+		rows, err := tx.QueryContext(ctx, `SELECT id, subject, remind_at, owner_id
+			FROM activities INDEXED BY activities_reminders_pending
 			WHERE remind_at <> '' AND remind_at <= ? AND remind_at <> reminded_for AND status = 'planned' AND deleted_at IS NULL
 			ORDER BY remind_at LIMIT 500`, now().UTC().Format(tr.DateTimeLayout))
 		if err != nil {

@@ -66,3 +66,19 @@ func BenchmarkConsentStates(b *testing.B) {
 		return err
 	})
 }
+
+// The reminder loop's round (every 30 seconds while serving) on a set whose
+// 200,000 planned activities hold 30,000 reminders not yet due: it must
+// read only the due ones, as it holds the write lock meanwhile. The first
+// round sends what is due at the moment; the rounds measured find the rest.
+func BenchmarkDueReminders(b *testing.B) {
+	st := benchStore(b)
+	ctx := context.Background()
+	if _, err := st.SendDueReminders(ctx); err != nil {
+		b.Fatal(err)
+	}
+	measure(b, func() error {
+		_, err := st.SendDueReminders(ctx)
+		return err
+	})
+}

@@ -391,7 +391,7 @@ func (s *Store) ExpireQuotes(ctx context.Context, at time.Time) (int, error) {
 	m := s.mod(Quotes)
 	a := SystemActor()
 	day := istanbulDay(at)
-	rows, err := s.reads.query(ctx, "SELECT id FROM quotes WHERE status IN ('draft', 'sent') AND deleted_at IS NULL AND valid_until <> '' AND valid_until < ? ORDER BY valid_until, id LIMIT 1000", day)
+	rows, err := s.reads.query(ctx, "SELECT id FROM quotes INDEXED BY quotes_expiring WHERE status IN ('draft', 'sent') AND deleted_at IS NULL AND valid_until <> '' AND valid_until < ? ORDER BY valid_until, id LIMIT 1000", day)
 	if err != nil {
 		return 0, fmt.Errorf("expiring quotes: %w", err)
 	}
