@@ -701,16 +701,22 @@ func (s *Store) loadRefs(ctx context.Context, m *Module, recs []*Record, except 
 			return err
 		}
 		for _, r := range recs {
-			var list []string
-			for _, id := range refIDs(r.Values, f) {
-				list = append(list, names[id])
+			refs := refIDs(r.Values, f)
+			if len(refs) == 0 {
+				continue
 			}
-			if len(list) > 0 {
-				if r.Refs == nil {
-					r.Refs = map[string]string{}
-				}
-				r.Refs[f.Name] = strings.Join(list, ", ")
+			if r.Refs == nil {
+				r.Refs = make(map[string]string, 2)
 			}
+			if len(refs) == 1 { // a Ref: no list to join
+				r.Refs[f.Name] = names[refs[0]]
+				continue
+			}
+			list := make([]string, len(refs))
+			for j, id := range refs {
+				list[j] = names[id]
+			}
+			r.Refs[f.Name] = strings.Join(list, ", ")
 		}
 	}
 	return nil

@@ -332,7 +332,11 @@ func (s *Server) listConsentBadges(r *http.Request, m *store.Module, columns []s
 	}
 	var seen []made
 	out := make([]rowBadges, len(recs))
+	// A row has at most two phone badges (calls, SMS) and one e-mail
+	// badge: one array holds them all, so appending allocates nothing.
+	room := make([]consentBadge, 3*len(recs))
 	for i, rec := range recs {
+		out[i].phone, out[i].email = room[3*i:3*i:3*i+2], room[3*i+2:3*i+2:3*i+3]
 		for _, c := range store.ListedAddressStates(rec) {
 			j := slices.IndexFunc(seen, func(k made) bool { return k.channel == c.Channel && k.reason == c.Reason && k.allowed == c.Allowed })
 			if j < 0 {

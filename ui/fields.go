@@ -555,11 +555,18 @@ func accessKey(acc string) string {
 
 // escapeTo writes s to b escaped as html.EscapeString does, without a
 // copy when there is nothing to escape: most of a page's text, written
-// piece by piece for fifty rows.
+// piece by piece for fifty rows. The bytes are looked up in a table:
+// strings.ContainsAny builds its set anew on each call, and on these
+// short strings that was most of a list row's escaping.
 func escapeTo(b *strings.Builder, s string) {
-	if strings.ContainsAny(s, `<>&'"`) {
-		b.WriteString(html.EscapeString(s))
-		return
+	for i := 0; i < len(s); i++ {
+		if htmlSpecial[s[i]] {
+			b.WriteString(html.EscapeString(s))
+			return
+		}
 	}
 	b.WriteString(s)
 }
+
+// htmlSpecial marks the bytes html.EscapeString replaces.
+var htmlSpecial = [256]bool{'<': true, '>': true, '&': true, '\'': true, '"': true}
