@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 	"time"
@@ -79,6 +80,42 @@ func BenchmarkDueReminders(b *testing.B) {
 	}
 	measure(b, func() error {
 		_, err := st.SendDueReminders(ctx)
+		return err
+	})
+}
+
+// The customers a user opened lately, on their "Bugün", after they wrote
+// 100,000 records (an import, a bulk edit): the audit trail holds their
+// eight reads behind those 100,000 entries of theirs.
+func BenchmarkRecentlyViewed(b *testing.B) {
+	st := benchStore(b)
+	ctx := context.Background()
+	a := scopeActor(b, st, "ayse@firma.com.tr", "")
+	p, err := st.List(ctx, a, store.Customers, store.ListQuery{Limit: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, rec := range p.Records {
+		if _, err := st.Get(ctx, a, store.Customers, rec.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite", st.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+		INSERT INTO audit_log (at, user_id, actor, action, module, record_id)
+		SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, 'Ayşe Yılmaz', 'update', 'customers', i FROM n`, a.UserID)
+	db.Close()
+	if err != nil {
+		b.Fatalf("the user's writes: %v", err)
+	}
+	measure(b, func() error {
+		viewed, err := st.RecentlyViewed(ctx, a, 8)
+		if err == nil && len(viewed) != 8 {
+			err = fmt.Errorf("%d recently viewed, want 8", len(viewed))
+		}
 		return err
 	})
 }

@@ -42,7 +42,9 @@ func (s *Store) logRead(ctx context.Context, a *Actor, m *Module, id int64) erro
 		return nil // this process logged or saw the read within the hour
 	}
 	since := timeText(t.Add(-readLogEvery))
-	const recent = "SELECT coalesce(max(at), '') FROM audit_log WHERE module = ? AND record_id = ? AND user_id = ? AND action = 'read' AND at > ?"
+	// By the record's entries (a few), not the user's reads (audit_reads:
+	// thousands a year), which SQLite would otherwise choose.
+	const recent = "SELECT coalesce(max(at), '') FROM audit_log INDEXED BY audit_record WHERE module = ? AND record_id = ? AND user_id = ? AND action = 'read' AND at > ?"
 	var last string
 	if err := s.reads.queryRow(ctx, recent, m.Key, id, a.UserID, since).Scan(&last); err != nil {
 		return fmt.Errorf("log read of %s %d: %w", m.Key, id, err)
