@@ -83,10 +83,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// touches every index of a table (a customer has seventeen), and with
 	// the default 2 MB most index pages were read from the file again on
 	// each row, which made a 100,000-row import several times slower.
-	writer, err := sql.Open("sqlite", dsn(path, "cache_size(-32000)")+"&_txlock=immediate")
+	// Its connection keeps the statements it runs (writer_stmts.go).
+	conn, err := newWriterConnector(dsn(path, "cache_size(-32000)") + "&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	writer := sql.OpenDB(conn)
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 	if err := writer.PingContext(ctx); err != nil {
